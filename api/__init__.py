@@ -1,0 +1,1 @@
+"""The HTTP API (v1 routes), web pages and the command line."""

@@ -1,0 +1,45 @@
+"""The FastAPI application: one graph driver opened at start-up and closed at shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from assetgraph import __version__
+from assetgraph.api import health
+from assetgraph.api.errors import install_error_handlers
+from assetgraph.api.v1 import assets
+from assetgraph.graph.connection import Graph, connect
+from assetgraph.graph.schema import apply_schema
+from assetgraph.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, *, graph: Graph | None = None) -> FastAPI:
+    """Build the app; pass `graph` to share an open graph (tests), else it connects at start-up."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = graph is None
+        app.state.graph = graph if graph is not None else connect(settings)
+        if owned:
+            apply_schema(app.state.graph)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.graph.close()
+
+    app = FastAPI(
+        title="assetgraph",
+        version=__version__,
+        summary="A knowledge graph of community assets for social prescribing and ABCD.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(assets.router, prefix="/v1")
+    return app

@@ -1,0 +1,90 @@
+"""One JSON error shape with stable codes; bad input is a 4xx, never a 500."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assetgraph.graph.connection import GraphQueryError, GraphUnavailableError
+from assetgraph.graph.queries import InvalidQueryError, NotFoundError, UnknownNeedError
+
+logger = logging.getLogger(__name__)
+
+
+class FieldError(BaseModel):
+    """What was wrong with one parameter or field."""
+
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    code: str
+    message: str
+    errors: list[FieldError] = []
+    closest: list[str] | None = None
+
+
+def _error(status: int, body: ErrorBody) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body.model_dump(exclude_none=True))
+
+
+async def _invalid_query(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InvalidQueryError)
+    body = ErrorBody(code=exc.code, message=str(exc), errors=[FieldError(field=exc.parameter, message=str(exc))])
+    if isinstance(exc, UnknownNeedError):
+        body.closest = exc.closest
+    return _error(422, body)
+
+
+async def _not_found(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NotFoundError)
+    return _error(404, ErrorBody(code=exc.code, message=str(exc)))
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "header")]
+    return ".".join(parts) or "request"
+
+
+async def _request_validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [FieldError(field=_location(tuple(e.get("loc", ()))), message=str(e.get("msg"))) for e in exc.errors()]
+    names = ", ".join(e.field for e in errors)
+    return _error(422, ErrorBody(code="invalid_parameter", message=f"Invalid input: {names}", errors=errors))
+
+
+async def _graph_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    logger.error("graph unavailable: %s", exc)
+    return _error(
+        503, ErrorBody(code="graph_unavailable", message="The knowledge graph is not reachable; try again shortly.")
+    )
+
+
+async def _graph_query(_: Request, exc: Exception) -> JSONResponse:
+    logger.error("graph query failed: %s", exc)
+    return _error(500, ErrorBody(code="graph_error", message="The knowledge graph could not answer this request."))
+
+
+async def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return _error(exc.status_code, ErrorBody(code=code, message=str(exc.detail)))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn domain and validation errors into ErrorBody responses."""
+    app.add_exception_handler(InvalidQueryError, _invalid_query)
+    app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(GraphUnavailableError, _graph_unavailable)
+    app.add_exception_handler(GraphQueryError, _graph_query)
+    app.add_exception_handler(StarletteHTTPException, _http)

@@ -1,0 +1,13 @@
+// Unique keys of every node label in DESIGN.md ("The graph"). IF NOT EXISTS keeps re-runs no-ops.
+CREATE CONSTRAINT asset_id IF NOT EXISTS FOR (n:Asset) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT organisation_id IF NOT EXISTS FOR (n:Organisation) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT connector_id IF NOT EXISTS FOR (n:Connector) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT gp_practice_ods_code IF NOT EXISTS FOR (n:GPPractice) REQUIRE n.ods_code IS UNIQUE;
+CREATE CONSTRAINT need_id IF NOT EXISTS FOR (n:Need) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT moment_id IF NOT EXISTS FOR (n:Moment) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT audience_id IF NOT EXISTS FOR (n:Audience) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT activity_id IF NOT EXISTS FOR (n:Activity) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT area_code IF NOT EXISTS FOR (n:Area) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT referral_id IF NOT EXISTS FOR (n:Referral) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT postcode_code IF NOT EXISTS FOR (n:Postcode) REQUIRE n.code IS UNIQUE;
+CREATE CONSTRAINT dataset_id IF NOT EXISTS FOR (n:Dataset) REQUIRE n.id IS UNIQUE;

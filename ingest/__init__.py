@@ -1,0 +1,1 @@
+"""Readers for outside data: files in, validated records out, then loaded into the graph."""

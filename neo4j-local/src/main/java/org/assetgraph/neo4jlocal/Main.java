@@ -1,0 +1,63 @@
+package org.assetgraph.neo4jlocal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.GraphDatabaseService;
+
+/**
+ * Runs Neo4j Community as a foreground process with only the Bolt connector, bound to loopback.
+ *
+ * <p>Usage: {@code Main <home-dir> <bolt-port> <password-file> [page-cache] [heap-note]}. The password in
+ * the file becomes the password of the {@code neo4j} user at every start, so the file is the single
+ * source of truth. The process prints {@code ASSETGRAPH-NEO4J-READY <port>} once Bolt accepts
+ * connections and shuts the database down cleanly on SIGTERM.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (args.length < 3) {
+            System.err.println("usage: Main <home-dir> <bolt-port> <password-file> [page-cache-size]");
+            System.exit(2);
+        }
+        Path home = Path.of(args[0]).toAbsolutePath();
+        int port = Integer.parseInt(args[1]);
+        String password = Files.readString(Path.of(args[2]), StandardCharsets.UTF_8).strip();
+        String pageCache = args.length > 3 ? args[3] : "256m";
+        Files.createDirectories(home);
+
+        DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(HttpConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, org.neo4j.io.ByteUnit.parse(pageCache))
+                .build();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.shutdown();
+            stopped.countDown();
+        }, "assetgraph-neo4j-shutdown"));
+
+        GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+        system.executeTransactionally(
+                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+
+        System.out.println("ASSETGRAPH-NEO4J-READY " + port);
+        System.out.flush();
+        stopped.await();
+    }
+}

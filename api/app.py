@@ -10,7 +10,21 @@ from fastapi import FastAPI
 from assetgraph import __version__
 from assetgraph.api import health
 from assetgraph.api.errors import install_error_handlers
-from assetgraph.api.v1 import assets
+from assetgraph.api.v1 import (
+    areas,
+    ask,
+    asset_changes,
+    assets,
+    connector_network,
+    connectors,
+    freshness,
+    gaps,
+    introductions,
+    organisations,
+    overlaps,
+    referrals,
+    taxonomy,
+)
 from assetgraph.graph.connection import Graph, connect
 from assetgraph.graph.schema import apply_schema
 from assetgraph.settings import Settings, get_settings
@@ -41,5 +55,21 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(assets.router, prefix="/v1")
+    # Fixed paths under /v1/assets (search, stale) come before /v1/assets/{asset_id}.
+    for module in (
+        assets,
+        freshness,
+        ask,
+        taxonomy,
+        introductions,
+        gaps,
+        overlaps,
+        areas,
+        connector_network,
+        connectors,
+        organisations,
+        referrals,
+        asset_changes,
+    ):
+        app.include_router(module.router, prefix="/v1")
     return app

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from assetgraph.api import cli_planning  # noqa: F401  (registers its commands on query_app)
+from assetgraph.api.cli_common import console, fail, open_graph
+from assetgraph.api.cli_query import query_app
+from assetgraph.api.cli_tokens import tokens_app
 from assetgraph.graph import local_server
-from assetgraph.graph.connection import Graph, GraphUnavailableError, connect
-from assetgraph.graph.queries import DEFAULT_RADIUS_M, InvalidQueryError, NotFoundError, Usage, search_assets
+from assetgraph.graph.connection import Graph
 from assetgraph.graph.schema import apply_schema
 from assetgraph.settings import Settings, get_settings
 
@@ -22,28 +23,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Manage the local Neo4j server (used when NEO4J_URI is not set).", no_args_is_help=True)
 ingest_app = typer.Typer(help="Load data into the graph.", no_args_is_help=True)
-query_app = typer.Typer(help="Ask the graph questions from the terminal.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(query_app, name="query")
-
-console = Console()
-err_console = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code)
-
-
-def _open_graph(settings: Settings) -> Graph:
-    try:
-        if settings.uses_local_server:
-            with console.status("Starting local Neo4j (first start resolves it from Maven Central)..."):
-                local_server.start(settings)
-        return connect(settings)
-    except (local_server.LocalServerError, GraphUnavailableError) as error:
-        raise _fail(str(error)) from error
+app.add_typer(tokens_app, name="tokens")
 
 
 @db_app.command("start")
@@ -51,13 +34,13 @@ def db_start() -> None:
     """Start the local Neo4j server and wait until Bolt answers."""
     settings = get_settings()
     if not settings.uses_local_server:
-        raise _fail(f"NEO4J_URI is set ({settings.neo4j_uri}); the local server is not used.")
+        raise fail(f"NEO4J_URI is set ({settings.neo4j_uri}); the local server is not used.")
     began = time.perf_counter()
     try:
         with console.status("Starting local Neo4j..."):
             state = local_server.start(settings)
     except local_server.LocalServerError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     console.print(f"Neo4j is running at {state.uri} (pid {state.pid}), ready in {time.perf_counter() - began:.1f} s")
     console.print(f"Data: {state.home}   Log: {state.log_file}")
 
@@ -87,7 +70,7 @@ def db_status() -> None:
 @db_app.command("migrate")
 def db_migrate() -> None:
     """Apply the schema in cypher/schema (idempotent)."""
-    graph = _open_graph(get_settings())
+    graph = open_graph(get_settings())
     try:
         count = apply_schema(graph)
     finally:
@@ -139,52 +122,11 @@ def ingest_demo(
     show_rejections: Annotated[bool, typer.Option(help="List every rejected row with its reason.")] = False,
 ) -> None:
     """Load the Trafford demo pack (idempotent: loading twice changes nothing)."""
-    graph = _open_graph(get_settings())
+    graph = open_graph(get_settings())
     try:
         _load_demo(graph, show_rejections=show_rejections)
     finally:
         graph.close()
-
-
-@query_app.command("near")
-def query_near(
-    near: Annotated[str, typer.Argument(help="gp:ODS_CODE, postcode:PC, asset:ID or 'lat,lon'")],
-    need: Annotated[list[str] | None, typer.Option(help="Need id, name or synonym (repeatable).")] = None,
-    radius_m: Annotated[int, typer.Option(help="Radius in metres (1..50000).")] = DEFAULT_RADIUS_M,
-    usage: Annotated[Usage, typer.Option(help="unused, underused or any.")] = Usage.ANY,
-    as_of: Annotated[str | None, typer.Option(help="Measure usage as of YYYY-MM-DD (default today).")] = None,
-) -> None:
-    """Assets near a place that tackle a need, nearest first, with why they matched."""
-    graph = _open_graph(get_settings())
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-        result = search_assets(graph, near=near, radius_m=radius_m, needs=need, usage=usage, as_of=day)
-    except (InvalidQueryError, NotFoundError, ValueError) as error:
-        raise _fail(str(error), code=2) from error
-    finally:
-        graph.close()
-    needs = ", ".join(f"{n.term} -> {n.need_id} ({n.matched_by})" for n in result.needs) or "any"
-    console.print(
-        f"Near {result.origin.label} ({result.origin.kind}:{result.origin.reference}), within {result.radius_m} m; "
-        f"need: {needs}; {result.usage_rule}"
-    )
-    table = Table(show_lines=False)
-    for column in ("distance m", "asset", "kind", "matched need (rule)", "referrals", "spare/capacity", "usage rule"):
-        table.add_column(column)
-    for hit in result.hits:
-        matched = "; ".join(f"{m.need_id} ({m.rule})" for m in hit.matches)
-        capacity = f"{hit.usage.spare_places}/{hit.usage.capacity}" if hit.usage.capacity is not None else "-"
-        table.add_row(
-            f"{hit.distance_m:.0f}",
-            hit.name,
-            hit.kind,
-            matched,
-            f"{hit.usage.referrals_in_window} in {hit.usage.window_days} d",
-            capacity,
-            "; ".join(hit.usage.rules_met) or "-",
-        )
-    console.print(table)
-    console.print(f"{len(result.hits)} assets. Referral and capacity figures in the demo are illustrative.")
 
 
 def _serve(settings: Settings, graph: Graph) -> None:
@@ -204,7 +146,7 @@ def _serve(settings: Settings, graph: Graph) -> None:
 def serve() -> None:
     """Serve the HTTP API (and pages) on ASSETGRAPH_API_HOST:ASSETGRAPH_API_PORT."""
     settings = get_settings()
-    graph = _open_graph(settings)
+    graph = open_graph(settings)
     try:
         apply_schema(graph)
         _serve(settings, graph)
@@ -218,7 +160,7 @@ def demo(
 ) -> None:
     """Start Neo4j (locally unless NEO4J_URI is set), load the Trafford demo, and serve the API."""
     settings = get_settings()
-    graph = _open_graph(settings)
+    graph = open_graph(settings)
     try:
         _load_demo(graph)
         if not load_only:

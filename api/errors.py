@@ -6,22 +6,31 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assetgraph.graph.connection import GraphQueryError, GraphUnavailableError
-from assetgraph.graph.queries import InvalidQueryError, NotFoundError, UnknownNeedError
+from assetgraph.graph.errors import (
+    ConflictError,
+    InvalidQueryError,
+    NotFoundError,
+    RecordValidationError,
+    UnknownNeedError,
+    VersionConflictError,
+)
 
 logger = logging.getLogger(__name__)
 
 
 class FieldError(BaseModel):
-    """What was wrong with one parameter or field."""
+    """What was wrong with one parameter or field, and what is allowed."""
 
     field: str
     message: str
+    allowed: str | None = None
 
 
 class ErrorBody(BaseModel):
@@ -31,6 +40,8 @@ class ErrorBody(BaseModel):
     message: str
     errors: list[FieldError] = []
     closest: list[str] | None = None
+    current: dict[str, Any] | None = None
+    details: dict[str, Any] | None = None
 
 
 def _error(status: int, body: ErrorBody) -> JSONResponse:
@@ -48,6 +59,27 @@ async def _invalid_query(_: Request, exc: Exception) -> JSONResponse:
 async def _not_found(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, NotFoundError)
     return _error(404, ErrorBody(code=exc.code, message=str(exc)))
+
+
+async def _record_validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RecordValidationError)
+    errors = [FieldError(field=p.field, message=p.message, allowed=p.allowed) for p in exc.problems]
+    names = ", ".join(e.field for e in errors)
+    return _error(422, ErrorBody(code=exc.code, message=f"Invalid fields: {names}", errors=errors))
+
+
+async def _version_conflict(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, VersionConflictError)
+    response = _error(412, ErrorBody(code=exc.code, message=str(exc), current=jsonable_encoder(exc.current)))
+    version = exc.current.get("version")
+    if version is not None:
+        response.headers["ETag"] = f'"{version}"'
+    return response
+
+
+async def _conflict(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ConflictError)
+    return _error(409, ErrorBody(code=exc.code, message=str(exc), details=jsonable_encoder(exc.details)))
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -84,6 +116,9 @@ def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn domain and validation errors into ErrorBody responses."""
     app.add_exception_handler(InvalidQueryError, _invalid_query)
     app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(RecordValidationError, _record_validation)
+    app.add_exception_handler(VersionConflictError, _version_conflict)
+    app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(GraphUnavailableError, _graph_unavailable)
     app.add_exception_handler(GraphQueryError, _graph_query)

@@ -112,6 +112,10 @@ class AssetRecord:
     cost: Cost | None = None
     schedule: tuple[Session, ...] = ()
     accessibility: tuple[str, ...] = ()
+    age_min: int | None = None
+    age_max: int | None = None
+    time_credits: tuple[str, ...] = ()
+    volunteering: bool | None = None
     status: AssetStatus = AssetStatus.ACTIVE
     verified_at: date | None = None
     geometry_wkt: str | None = None

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from assetgraph.graph.connection import Graph, Record
+from assetgraph.graph.errors import InvalidQueryError, NotFoundError, UnknownNeedError
 from assetgraph.graph.model import Point
 from assetgraph.graph.store import as_date
 
@@ -24,33 +25,6 @@ DEFAULT_UNDERUSED_SPARE_RATIO = 0.5
 _LAT_LON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$")
 _ODS_CODE = re.compile(r"^[A-Z0-9]{3,10}$")
-
-
-class InvalidQueryError(ValueError):
-    """A search parameter is malformed or out of range; `parameter` names it."""
-
-    def __init__(self, parameter: str, message: str, *, code: str = "invalid_parameter") -> None:
-        super().__init__(message)
-        self.parameter = parameter
-        self.code = code
-
-
-class NotFoundError(LookupError):
-    """Something the query refers to (a GP practice, postcode, asset) does not exist."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class UnknownNeedError(InvalidQueryError):
-    """The need is neither a need id, name nor synonym; `closest` lists likely meant needs."""
-
-    def __init__(self, term: str, closest: list[str]) -> None:
-        hint = f" Did you mean: {', '.join(closest)}?" if closest else ""
-        super().__init__("need", f"Unknown need {term!r}.{hint}", code="unknown_need")
-        self.term = term
-        self.closest = closest
 
 
 class Usage(StrEnum):

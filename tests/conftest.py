@@ -77,6 +77,24 @@ def demo_graph(graph: Graph) -> Graph:
 
 
 @pytest.fixture
+def fresh_demo_graph(graph: Graph) -> Graph:
+    """A newly loaded demo that the test may change (it is reloaded for the next demo_graph user)."""
+    from assetgraph.ingest.load import load_demo
+
+    delete_all(graph)
+    load_demo(graph, anchor=DEMO_ANCHOR)
+    _GraphState.holds_demo = False
+    return graph
+
+
+@pytest.fixture
+def writable_api(settings: Settings, fresh_demo_graph: Graph) -> Iterator[TestClient]:
+    """An HTTP client over a fresh demo that the test may change."""
+    with TestClient(create_app(settings, graph=fresh_demo_graph)) as client:
+        yield client
+
+
+@pytest.fixture
 def api(settings: Settings, demo_graph: Graph) -> Iterator[TestClient]:
     """An HTTP client for the API over the demo graph."""
     with TestClient(create_app(settings, graph=demo_graph)) as client:

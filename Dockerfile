@@ -16,6 +16,7 @@ COPY api ./api
 COPY maps ./maps
 COPY cypher ./cypher
 COPY data ./data
+COPY specs ./specs
 RUN pip install --no-cache-dir -e . \
     && useradd --create-home --uid 10001 assetgraph
 USER assetgraph

@@ -10,6 +10,9 @@ from fastapi import FastAPI
 from assetgraph import __version__
 from assetgraph.api import health
 from assetgraph.api.errors import install_error_handlers
+from assetgraph.api.oruk import mount_oruk
+from assetgraph.api.pages import install_pages
+from assetgraph.api.static import mount_static
 from assetgraph.api.v1 import (
     areas,
     ask,
@@ -72,4 +75,7 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         asset_changes,
     ):
         app.include_router(module.router, prefix="/v1")
+    mount_oruk(app)  # Open Referral UK 3.0 read API under /oruk/v3 (GET only, open CORS)
+    mount_static(app)  # /static/vendor (Leaflet etc. from node_modules) and /static/maps
+    install_pages(app)  # web pages at /, /assets/..., /sign-in; maps at /maps/...; /static/pages
     return app

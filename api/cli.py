@@ -10,7 +10,10 @@ import typer
 from rich.table import Table
 
 from assetgraph.api import cli_planning  # noqa: F401  (registers its commands on query_app)
+from assetgraph.api.cli_backup import register as register_backup
 from assetgraph.api.cli_common import console, fail, open_graph
+from assetgraph.api.cli_ingest import register as register_ingest
+from assetgraph.api.cli_maps import register as register_maps
 from assetgraph.api.cli_query import query_app
 from assetgraph.api.cli_tokens import tokens_app
 from assetgraph.graph import local_server
@@ -27,6 +30,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(query_app, name="query")
 app.add_typer(tokens_app, name="tokens")
+register_backup(app)  # assetgraph export --out DIR | import DIR | oruk import FILE_OR_URL | oruk export --out DIR
+register_maps(app)  # assetgraph map assets|gaps|connectors --out FILE.html
+register_ingest(ingest_app)  # assetgraph ingest file|practices|postcodes|boundaries|area-attributes
 
 
 @db_app.command("start")

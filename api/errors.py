@@ -53,6 +53,9 @@ async def _invalid_query(_: Request, exc: Exception) -> JSONResponse:
     body = ErrorBody(code=exc.code, message=str(exc), errors=[FieldError(field=exc.parameter, message=str(exc))])
     if isinstance(exc, UnknownNeedError):
         body.closest = exc.closest
+    elif isinstance(getattr(exc, "closest", None), list):
+        # Other unknown-term errors (audience, activity, moment, accessibility) carry suggestions too.
+        body.closest = [str(item) for item in getattr(exc, "closest", [])]
     return _error(422, body)
 
 
@@ -87,9 +90,29 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "request"
 
 
+def _allowed(error: Any) -> str | None:
+    """What pydantic says is allowed (choices, limits), when it says."""
+    context = error.get("ctx") or {}
+    words = {
+        "expected": "{}",
+        "pattern": "text matching {}",
+        "min_length": "at least {} characters or items",
+        "max_length": "at most {} characters or items",
+        "ge": "at least {}",
+        "le": "at most {}",
+        "gt": "more than {}",
+        "lt": "less than {}",
+    }
+    parts = [text.format(context[key]) for key, text in words.items() if key in context]
+    return "; ".join(parts) or None
+
+
 async def _request_validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [FieldError(field=_location(tuple(e.get("loc", ()))), message=str(e.get("msg"))) for e in exc.errors()]
+    errors = [
+        FieldError(field=_location(tuple(e.get("loc", ()))), message=str(e.get("msg")), allowed=_allowed(e))
+        for e in exc.errors()
+    ]
     names = ", ".join(e.field for e in errors)
     return _error(422, ErrorBody(code="invalid_parameter", message=f"Invalid input: {names}", errors=errors))
 
@@ -106,10 +129,22 @@ async def _graph_query(_: Request, exc: Exception) -> JSONResponse:
     return _error(500, ErrorBody(code="graph_error", message="The knowledge graph could not answer this request."))
 
 
+_HTTP_CODES = {
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    428: "precondition_required",
+}
+
+
 async def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    return _error(exc.status_code, ErrorBody(code=code, message=str(exc.detail)))
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    response = _error(exc.status_code, ErrorBody(code=code, message=str(exc.detail)))
+    for name, value in (exc.headers or {}).items():  # e.g. WWW-Authenticate on 401
+        response.headers[name] = value
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -90,6 +90,8 @@ class OrganisationRecord:
     company_number: str | None = None
     website: str | None = None
     source: str
+    description: str | None = None
+    oruk_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,6 +127,10 @@ class AssetRecord:
     needs: tuple[Tag, ...] = ()
     activities: tuple[Tag, ...] = ()
     audiences: tuple[Tag, ...] = ()
+    oruk_service_id: str | None = None
+    oruk_location_id: str | None = None
+    oruk_sal_id: str | None = None
+    source_modified_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -244,3 +250,14 @@ class FileReport:
     loaded: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    merged: list[Merge] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Merge:
+    """An input row that is a record of another source: merged into it (`into`), and why."""
+
+    file: str
+    row: int
+    into: str
+    reason: str

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from assetgraph.graph import oruk_ids
 from assetgraph.graph.connection import Graph
 from assetgraph.graph.model import (
     AreaRecord,
@@ -201,6 +202,11 @@ def asset_properties(asset: AssetRecord) -> dict[str, Any]:
         "geometry_wkt": asset.geometry_wkt,
         "source": asset.source,
         "source_id": asset.source_id,
+        # Open Referral UK ids: the feed's own for ORUK imports, else stable UUIDs derived from the id.
+        "oruk_service_id": asset.oruk_service_id or oruk_ids.service_id(asset.id),
+        "oruk_location_id": asset.oruk_location_id or oruk_ids.location_id(asset.id),
+        "oruk_sal_id": asset.oruk_sal_id or oruk_ids.service_at_location_id(asset.id),
+        "source_modified_at": asset.source_modified_at,
     }
 
 

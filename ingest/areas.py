@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import shapely
+import shapely.ops
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree

@@ -181,15 +181,65 @@ class _SynonymMatcher:
             parts.append(f"(?P<{group}>{body})")
         alternation = "|".join(parts) if parts else r"(?!x)x"
         self._regex = re.compile(f"{_BEFORE}(?:{alternation}){_PLURAL}{_AFTER}", re.IGNORECASE)
+        # Speed-up with the same results: a match can only start where the lookbehind holds and at
+        # a character that starts one of the phrases, so each ASCII start character gets its own
+        # smaller alternation (same order, same group names). Phrases starting with a non-ASCII
+        # character are in every one, and a non-ASCII start character uses the full pattern.
+        firsts: dict[str, set[str]] = {}
+        for index, body in enumerate(ordered):
+            firsts[f"t{index}"] = _first_characters(by_pattern[body][0].phrase)
+        anywhere = {group for group, chars in firsts.items() if any(not c.isascii() for c in chars)}
+        letters = sorted({c for chars in firsts.values() for c in chars if c.isascii()})
+        self._by_first: dict[str, re.Pattern[str]] = {}
+        for letter in letters:
+            subset = [
+                part
+                for part, group in zip(parts, self._groups, strict=True)
+                if letter in firsts[group] or group in anywhere
+            ]
+            self._by_first[letter] = re.compile(f"(?:{'|'.join(subset)}){_PLURAL}{_AFTER}", re.IGNORECASE)
+        self._anywhere: re.Pattern[str] | None = None
+        if anywhere:
+            subset = [part for part, group in zip(parts, self._groups, strict=True) if group in anywhere]
+            self._anywhere = re.compile(f"(?:{'|'.join(subset)}){_PLURAL}{_AFTER}", re.IGNORECASE)
 
     def find(self, text: str) -> list[_Synonym]:
         """Synonyms found in `text`, in text order (leftmost, then longest)."""
         found: list[_Synonym] = []
-        for match in self._regex.finditer(text):
+        end = 0
+        for start in _MATCH_START.finditer(text):
+            position = start.start()
+            if position < end:
+                continue
+            character = text[position]
+            if character.isascii():
+                regex = self._by_first.get(character.lower(), self._anywhere)
+                if regex is None:
+                    continue
+                match = regex.match(text, position)
+            else:
+                match = self._regex.match(text, position)
+            if match is None:
+                continue
             group = match.lastgroup
             if group is not None:
                 found.extend(self._groups[group])
+            end = match.end()
         return found
+
+
+# Where a synonym can start: not after a word character or hyphen (the lookbehind of `_BEFORE`).
+_MATCH_START = re.compile(rf"{_BEFORE}\S")
+
+
+def _first_characters(phrase: str) -> set[str]:
+    """The (lower-case) characters a phrase's pattern can start with (see `_phrase_pattern`)."""
+    token = next(token for token in re.split(r"[\s\-]+", phrase.strip().lower()) if token)
+    if token == "and":
+        return {"a", "&"}
+    if token[0] == "'":
+        return {"'", "\u2019"}
+    return {token[0]}
 
 
 def _phrase_pattern(phrase: str) -> str:

@@ -54,6 +54,7 @@ def asset_map(
     title: str = "Community assets",
     data_attribution: str | None = None,
     simplify: float | None = None,
+    collapsed_layers: bool = False,
 ) -> folium.Map:
     """Build the asset map from records (no database access).
 
@@ -78,6 +79,7 @@ def asset_map(
         title: Page title.
         data_attribution: Plain-text credit for the data (e.g. "Contains OS data © Crown copyright").
         simplify: Boundary simplification tolerance in degrees (None: every vertex kept).
+        collapsed_layers: Show the layer control as a button (for a small map inside another page).
 
     Returns:
         The folium map, its scripts pointed at `static_prefix`; render with `maps.export.render_html`.
@@ -122,4 +124,4 @@ def asset_map(
     else:
         points = [(a.lat, a.lon) for a in assets] + [(p.lat, p.lon) for p in practices]
         bounds = bounds_of(points) or area_bounds(areas)
-    return finish_map(m, bounds=bounds, search=search, static_prefix=static_prefix)
+    return finish_map(m, bounds=bounds, search=search, static_prefix=static_prefix, collapsed_layers=collapsed_layers)

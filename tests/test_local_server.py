@@ -75,3 +75,31 @@ def test_configured_password_is_used(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, NEO4J_PASSWORD="chosen-password-123")
     assert local_server.local_credentials(settings).password == "chosen-password-123"
     assert (tmp_path / "neo4j" / "password").read_text().strip() == "chosen-password-123"
+
+
+def test_restart_with_an_existing_store_and_a_changed_password(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(data_dir=tmp_path, local_bolt_port=port, local_page_cache="64m", local_heap="384m")
+    try:
+        local_server.start(settings)
+        assert local_server.stop(settings)
+        # Same store, same password: the second start must not trip over "password unchanged".
+        assert local_server.start(settings).running
+        local_server.stop(settings)
+        changed = Settings(
+            data_dir=tmp_path,
+            local_bolt_port=port,
+            local_page_cache="64m",
+            local_heap="384m",
+            NEO4J_PASSWORD="a-new-password-456",
+        )
+        local_server.start(changed)
+        from assetgraph.graph.connection import connect
+
+        graph = connect(changed, start_local=False)
+        assert graph.read("read/count_labels") == [] or isinstance(graph.read("read/count_labels"), list)
+        graph.close()
+    finally:
+        local_server.stop(settings)

@@ -1,29 +1,23 @@
-// Assets within $radius_m metres of a point, optionally only those that TACKLE one of $need_ids or
-// a narrower need. Each row carries the matches (which need, through which rule) and referral usage.
+// Search, first step, "near" form: assets (not closed) within $radius_m metres of a point, driven by the
+// POINT index on Asset.location, that pass every filter given (a null parameter is no filter).
+// Returns only what ranking and usage need; search_details fetches the page's rows.
+// The filter block is the same in search_ids.cypher: keep them in step.
 WITH point({latitude: $lat, longitude: $lon}) AS origin
 MATCH (a:Asset)
-WHERE point.distance(a.location, origin) <= $radius_m AND a.status <> 'closed'
-OPTIONAL MATCH (a)-[t:TACKLES]->(sub:Need)-[:PART_OF*0..6]->(n:Need)
-WHERE n.id IN coalesce($need_ids, [])
-WITH a, origin,
-     collect(DISTINCT CASE WHEN n IS NULL THEN NULL ELSE
-       {requested: n.id, need_id: sub.id, need_name: sub.name, rule: t.rule} END) AS matches
-WHERE $need_ids IS NULL OR size(matches) > 0
-OPTIONAL MATCH (a)<-[:TO]-(r:Referral)
-WITH a, origin, matches,
-     count(CASE WHEN r.referred_on >= $since THEN 1 END) AS recent_referrals,
-     count(r) AS all_referrals,
-     count(CASE WHEN r.illustrative THEN 1 END) AS illustrative_referrals,
-     max(r.referred_on) AS last_referral_on
-OPTIONAL MATCH (org:Organisation)-[:RUNS]->(a)
-RETURN a.id AS id, a.name AS name, a.kind AS kind, a.description AS description,
-       a.address AS address, a.postcode AS postcode, a.phone AS phone, a.email AS email,
-       a.website AS website, a.cost AS cost, a.schedule AS schedule, a.status AS status,
-       a.verified_at AS verified_at, a.source AS source,
-       a.location.latitude AS lat, a.location.longitude AS lon,
-       point.distance(a.location, origin) AS distance_m,
-       a.capacity AS capacity, a.spare_places AS spare_places,
-       coalesce(a.capacity_illustrative, false) AS capacity_illustrative,
-       matches, recent_referrals, all_referrals, illustrative_referrals, last_referral_on,
-       collect(DISTINCT org.name) AS organisations
-ORDER BY distance_m, id
+WHERE point.distance(a.location, origin) <= $radius_m
+  AND a.status <> 'closed'
+  AND ($text_ids IS NULL OR a.id IN $text_ids)
+  AND ($kinds IS NULL OR a.kind IN $kinds)
+  AND ($costs IS NULL OR a.cost IN $costs)
+  AND ($scheduled IS NULL OR a.schedule IS NOT NULL)
+  AND ($days IS NULL OR any(day IN coalesce(a.open_days, []) WHERE day IN $days))
+  AND ($accessible IS NULL OR all(feature IN $accessible WHERE feature IN coalesce(a.accessibility, [])))
+  AND ($time_credits IS NULL OR $time_credits IN coalesce(a.time_credits, []))
+  AND ($volunteering IS NULL OR a.volunteering = $volunteering)
+  AND ($verified_since IS NULL OR a.verified_at >= $verified_since)
+  AND ($need_ids IS NULL OR EXISTS { (a)-[:TACKLES]->(n:Need) WHERE n.id IN $need_ids })
+  AND ($audience_ids IS NULL OR EXISTS { (a)-[:FOR]->(x:Audience) WHERE x.id IN $audience_ids })
+  AND ($activity_ids IS NULL OR EXISTS { (a)-[:OFFERS]->(x:Activity) WHERE x.id IN $activity_ids })
+RETURN a.id AS id, a.kind AS kind, point.distance(a.location, origin) AS distance_m,
+       a.capacity AS capacity, a.spare_places AS spare_places, a.schedule AS schedule,
+       COUNT { (a)<-[:TO]-(r:Referral) WHERE r.referred_on >= $since } AS recent_referrals

@@ -26,6 +26,23 @@ import org.neo4j.graphdb.GraphDatabaseService;
 public final class Main {
     private Main() {}
 
+    /** Make the password file's password the neo4j user's; an unchanged password is already in place. */
+    private static void setPassword(DatabaseManagementService service, String password) {
+        GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                String message = cause.getMessage();
+                if (message != null && message.contains("Old password and new password cannot be the same")) {
+                    return;
+                }
+            }
+            throw e;
+        }
+    }
+
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length < 3) {
             System.err.println("usage: Main <home-dir> <bolt-port> <password-file> [page-cache-size]");
@@ -52,9 +69,14 @@ public final class Main {
             stopped.countDown();
         }, "assetgraph-neo4j-shutdown"));
 
-        GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-        system.executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        try {
+            setPassword(service, password);
+        } catch (RuntimeException e) {
+            // Without this the JVM would linger (Neo4j's threads are not daemons) and the caller would wait.
+            e.printStackTrace();
+            service.shutdown();
+            System.exit(1);
+        }
 
         System.out.println("ASSETGRAPH-NEO4J-READY " + port);
         System.out.flush();

@@ -1,0 +1,7 @@
+// The changes recorded for one Connector, newest first; no row at all when the Connector does not exist.
+MATCH (e:Connector {id: $id})
+OPTIONAL MATCH (c:Change)-[:OF]->(e)
+WITH e, c
+ORDER BY c.at DESC, c.version DESC, c.id DESC
+WITH e, collect(c {.id, .at, .actor, .action, .version, .fields, .changes_json}) AS changes
+RETURN e.id AS id, size(changes) AS total, changes[$offset..($offset + $limit)] AS changes

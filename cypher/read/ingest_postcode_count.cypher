@@ -1,0 +1,3 @@
+// How many postcode centroids the graph holds (geocoding from the graph needs some).
+MATCH (p:Postcode)
+RETURN count(p) AS postcodes

@@ -1,0 +1,10 @@
+// History: one (:Change)-[:OF]->(:Referral) per row, written in the caller's transaction.
+// Rows: {id, entity_id, at (ISO datetime), actor, actor_token, action, version, fields, changes_json}.
+UNWIND $rows AS row
+MATCH (e:Referral {id: row.entity_id})
+CREATE (c:Change {
+  id: row.id, entity_label: 'Referral', entity_id: row.entity_id, at: datetime(row.at), actor: row.actor,
+  actor_token: row.actor_token, action: row.action, version: row.version, fields: row.fields,
+  changes_json: row.changes_json
+})-[:OF]->(e)
+RETURN count(c) AS recorded

@@ -1,0 +1,5 @@
+// Restore from a backup: create GPPractice nodes with their properties exactly as backed up.
+UNWIND $rows AS row
+CREATE (n:GPPractice)
+SET n = row.properties
+RETURN row.n AS n, elementId(n) AS element_id

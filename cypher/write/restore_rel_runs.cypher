@@ -1,0 +1,7 @@
+// Restore from a backup: create RUNS relationships between restored nodes (found by element id).
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.start
+MATCH (b) WHERE elementId(b) = row.end
+CREATE (a)-[r:RUNS]->(b)
+SET r = row.properties
+RETURN count(r) AS created

@@ -14,11 +14,9 @@ from assetgraph.graph.ask import ask
 from assetgraph.graph.errors import InvalidQueryError, NotFoundError
 from assetgraph.graph.queries import (
     DEFAULT_RADIUS_M,
-    SearchRequest,
     SearchResult,
     SortOrder,
     Usage,
-    search,
     search_assets,
 )
 from assetgraph.settings import get_settings
@@ -117,20 +115,21 @@ def query_search(
     """Search with every filter of GET /v1/assets/search; prints why each asset matched."""
     graph = open_graph(get_settings())
     try:
-        request = SearchRequest(
+        result = search_assets(
+            graph,
             near=near,
             radius_m=radius_m,
-            needs=tuple(need or ()),
-            moments=tuple(moment or ()),
-            audiences=tuple(audience or ()),
-            activities=tuple(activity or ()),
-            kinds=tuple(kind or ()),
-            costs=tuple(cost or ()),
-            open_on=tuple(day or ()),
+            needs=need,
+            moments=moment,
+            audiences=audience,
+            activities=activity,
+            kinds=kind,
+            costs=cost,
+            open_on=day,
             open_at=at,
             open_after=after,
             open_before=before,
-            accessible=tuple(accessible or ()),
+            accessible=accessible,
             time_credits=time_credits,
             volunteering=volunteering,
             verified_within_days=verified_within_days,
@@ -141,7 +140,6 @@ def query_search(
             limit=limit,
             cursor=cursor,
         )
-        result = search(graph, request)
     except (InvalidQueryError, NotFoundError) as error:
         raise fail(str(error), code=2) from error
     finally:

@@ -20,9 +20,10 @@ from typing import Any, Generic, TypeVar
 
 from neo4j.exceptions import ConstraintError
 
+from assetgraph.graph import validation as v
 from assetgraph.graph.connection import Graph, GraphQueryError
 from assetgraph.graph.errors import ConflictError, NotFoundError, VersionConflictError
-from assetgraph.graph.history import record_changes
+from assetgraph.graph.history import json_value, record_changes
 from assetgraph.graph.model import Point
 from assetgraph.graph.transactions import Tx, query, run, write_transaction
 from assetgraph.graph.validation import Problems
@@ -119,6 +120,70 @@ class Plan:
     lon: float | None = None
     before: Callable[[Tx], None] | None = None
     after: Callable[[Tx], None] | None = None
+
+
+CLOSED = "closed"
+ACTIVE = "active"
+
+
+def closing_details(*, reason: str, closed_on: date | None) -> tuple[str, date]:
+    """Check a closing reason (3..500 characters) and day (not in the future; default today).
+
+    Raises:
+        RecordValidationError: No reason, or a day in the future.
+    """
+    problems = v.Problems()
+    cleaned = v.text(problems, "reason", reason, max_length=500, min_length=3, required=True)
+    today = date.today()
+    day = v.day_not_in_future(problems, "closed_on", closed_on or today, today=today, earliest=date(1900, 1, 1))
+    problems.raise_if_any()
+    assert cleaned is not None and day is not None
+    return cleaned, day
+
+
+def close_plan(*, status: str, reason: str, day: date, extra_props: Mapping[str, Any] | None = None) -> Plan | None:
+    """Plan closing a record with this status; closing a closed one changes nothing."""
+    if status == CLOSED:
+        return None
+    return Plan(
+        changes={"status": (status, CLOSED), "closed_at": (None, json_value(day)), "closed_reason": (None, reason)},
+        props={"status": CLOSED, "closed_at": day, "closed_reason": reason, **(extra_props or {})},
+    )
+
+
+def reopen_plan(
+    *,
+    status: str,
+    closed_at: Any,
+    closed_reason: str | None,
+    reopen_as: str = ACTIVE,
+    extra_props: Mapping[str, Any] | None = None,
+) -> Plan | None:
+    """Plan reopening a closed record as `reopen_as`; reopening an open one changes nothing."""
+    if status != CLOSED:
+        return None
+    return Plan(
+        changes={
+            "status": (status, reopen_as),
+            "closed_at": (json_value(closed_at), None),
+            "closed_reason": (closed_reason, None),
+        },
+        props={"status": reopen_as, "closed_at": None, "closed_reason": None, **(extra_props or {})},
+    )
+
+
+def add_link_plan(*, field: str, before: list[str], target_id: str, write: Callable[[Tx], None]) -> Plan | None:
+    """Plan adding `target_id` to a record's `field` links; an existing link changes nothing."""
+    if target_id in before:
+        return None
+    return Plan(changes={field: (before, sorted([*before, target_id]))}, before=write)
+
+
+def remove_link_plan(*, field: str, before: list[str], target_id: str, write: Callable[[Tx], None]) -> Plan | None:
+    """Plan removing `target_id` from a record's `field` links; a missing link changes nothing."""
+    if target_id not in before:
+        return None
+    return Plan(changes={field: (before, [i for i in before if i != target_id])}, before=write)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -26,16 +26,21 @@ from assetgraph.graph.change_engine import (
     EntitySpec,
     Plan,
     Ref,
+    add_link_plan,
     apply_change,
     as_date,
     as_datetime,
     as_point,
     claim_key,
+    close_plan,
+    closing_details,
     create_once,
     missing_targets,
     new_id,
     now_utc,
     refs,
+    remove_link_plan,
+    reopen_plan,
 )
 from assetgraph.graph.connection import Graph
 from assetgraph.graph.errors import ConflictError, NotFoundError
@@ -616,27 +621,11 @@ def close_asset(
         VersionConflictError: `expected_version` is given and the asset is no longer at it.
         RecordValidationError: No reason, or a closing date in the future.
     """
-    problems = v.Problems()
-    cleaned = v.text(problems, "reason", reason, max_length=500, min_length=3, required=True)
-    today = date.today()
-    day = v.day_not_in_future(problems, "closed_on", closed_on or today, today=today, earliest=date(1900, 1, 1))
-    problems.raise_if_any()
+    cleaned, day = closing_details(reason=reason, closed_on=closed_on)
 
     def plan(tx: Tx, current: AssetState) -> Plan | None:
-        if current.status == AssetStatus.CLOSED.value:
-            return None
-        return Plan(
-            changes={
-                "status": (current.status, AssetStatus.CLOSED.value),
-                "closed_at": (None, json_value(day)),
-                "closed_reason": (None, cleaned),
-            },
-            props={
-                "status": AssetStatus.CLOSED.value,
-                "closed_at": day,
-                "closed_reason": cleaned,
-                "status_before_close": current.status,
-            },
+        return close_plan(
+            status=current.status, reason=cleaned, day=day, extra_props={"status_before_close": current.status}
         )
 
     return apply_change(
@@ -655,16 +644,12 @@ def restore_asset(graph: Graph, *, asset_id: str, actor: Actor, expected_version
     """
 
     def plan(tx: Tx, current: AssetState) -> Plan | None:
-        if current.status != AssetStatus.CLOSED.value:
-            return None
-        status = current.status_before_close or AssetStatus.ACTIVE.value
-        return Plan(
-            changes={
-                "status": (current.status, status),
-                "closed_at": (json_value(current.closed_at), None),
-                "closed_reason": (current.closed_reason, None),
-            },
-            props={"status": status, "closed_at": None, "closed_reason": None, "status_before_close": None},
+        return reopen_plan(
+            status=current.status,
+            closed_at=current.closed_at,
+            closed_reason=current.closed_reason,
+            reopen_as=current.status_before_close or AssetStatus.ACTIVE.value,
+            extra_props={"status_before_close": None},
         )
 
     return apply_change(
@@ -749,16 +734,12 @@ def link_asset(
     """
     link_statement, _, noun = _LINK_STATEMENTS[link]
 
+    def write(t: Tx) -> None:
+        if not run(t, link_statement, {"id": asset_id, "target_id": target_id, **_actor_params(actor)}):
+            raise NotFoundError(f"{noun}_not_found", f"No {noun} with id {target_id!r}")
+
     def plan(tx: Tx, current: AssetState) -> Plan | None:
-        before = _linked_ids(current, link)
-        if target_id in before:
-            return None
-
-        def write(t: Tx) -> None:
-            if not run(t, link_statement, {"id": asset_id, "target_id": target_id, **_actor_params(actor)}):
-                raise NotFoundError(f"{noun}_not_found", f"No {noun} with id {target_id!r}")
-
-        return Plan(changes={link.value: (before, sorted([*before, target_id]))}, before=write)
+        return add_link_plan(field=link.value, before=_linked_ids(current, link), target_id=target_id, write=write)
 
     return apply_change(
         graph, ASSETS, entity_id=asset_id, actor=actor, action="link", expected_version=expected_version, plan=plan
@@ -783,12 +764,11 @@ def unlink_asset(
     _, unlink_statement, _ = _LINK_STATEMENTS[link]
 
     def plan(tx: Tx, current: AssetState) -> Plan | None:
-        before = _linked_ids(current, link)
-        if target_id not in before:
-            return None
-        return Plan(
-            changes={link.value: (before, [i for i in before if i != target_id])},
-            before=lambda t: _run_quiet(t, unlink_statement, {"id": asset_id, "target_id": target_id}),
+        return remove_link_plan(
+            field=link.value,
+            before=_linked_ids(current, link),
+            target_id=target_id,
+            write=lambda t: _run_quiet(t, unlink_statement, {"id": asset_id, "target_id": target_id}),
         )
 
     return apply_change(

@@ -19,15 +19,20 @@ from assetgraph.graph.change_engine import (
     EntitySpec,
     Plan,
     Ref,
+    add_link_plan,
     apply_change,
     as_date,
     as_datetime,
     claim_key,
+    close_plan,
+    closing_details,
     create_once,
     missing_targets,
     new_id,
     now_utc,
     refs,
+    remove_link_plan,
+    reopen_plan,
 )
 from assetgraph.graph.connection import Graph
 from assetgraph.graph.errors import NotFoundError
@@ -262,23 +267,10 @@ def close_connector(
         VersionConflictError: `expected_version` is given and it is no longer at it.
         RecordValidationError: No reason, or a date in the future.
     """
-    problems = v.Problems()
-    cleaned = v.text(problems, "reason", reason, max_length=500, min_length=3, required=True)
-    today = date.today()
-    day = v.day_not_in_future(problems, "closed_on", closed_on or today, today=today, earliest=date(1900, 1, 1))
-    problems.raise_if_any()
+    cleaned, day = closing_details(reason=reason, closed_on=closed_on)
 
     def plan(tx: Tx, current: ConnectorState) -> Plan | None:
-        if current.status == CLOSED:
-            return None
-        return Plan(
-            changes={
-                "status": (current.status, CLOSED),
-                "closed_at": (None, json_value(day)),
-                "closed_reason": (None, cleaned),
-            },
-            props={"status": CLOSED, "closed_at": day, "closed_reason": cleaned},
-        )
+        return close_plan(status=current.status, reason=cleaned, day=day)
 
     return apply_change(
         graph,
@@ -302,16 +294,7 @@ def restore_connector(
     """
 
     def plan(tx: Tx, current: ConnectorState) -> Plan | None:
-        if current.status != CLOSED:
-            return None
-        return Plan(
-            changes={
-                "status": (CLOSED, ACTIVE),
-                "closed_at": (json_value(current.closed_at), None),
-                "closed_reason": (current.closed_reason, None),
-            },
-            props={"status": ACTIVE, "closed_at": None, "closed_reason": None},
-        )
+        return reopen_plan(status=current.status, closed_at=current.closed_at, closed_reason=current.closed_reason)
 
     return apply_change(
         graph,
@@ -364,10 +347,7 @@ def link_connector(
         problems.add("connector_id", "a connector cannot know themselves", allowed="another connector's id")
         problems.raise_if_any()
 
-    def plan(tx: Tx, current: ConnectorState) -> Plan | None:
-        before = _linked(current, link)
-        if target_id in before:
-            return None
+    def write(t: Tx) -> None:
         parameters = {
             "id": connector_id,
             "target_id": target_id,
@@ -375,12 +355,11 @@ def link_connector(
             "now": now_utc().isoformat(),
             "actor": actor.name,
         }
+        if not run(t, link_statement, parameters):
+            raise NotFoundError(f"{noun}_not_found", f"No {noun} with id {target_id!r}")
 
-        def write(t: Tx) -> None:
-            if not run(t, link_statement, parameters):
-                raise NotFoundError(f"{noun}_not_found", f"No {noun} with id {target_id!r}")
-
-        return Plan(changes={link.value: (before, sorted([*before, target_id]))}, before=write)
+    def plan(tx: Tx, current: ConnectorState) -> Plan | None:
+        return add_link_plan(field=link.value, before=_linked(current, link), target_id=target_id, write=write)
 
     return apply_change(
         graph,
@@ -410,15 +389,11 @@ def unlink_connector(
     """
     _, unlink_statement, _ = _LINK_STATEMENTS[link]
 
+    def write(t: Tx) -> None:
+        run(t, unlink_statement, {"id": connector_id, "target_id": target_id})
+
     def plan(tx: Tx, current: ConnectorState) -> Plan | None:
-        before = _linked(current, link)
-        if target_id not in before:
-            return None
-
-        def write(t: Tx) -> None:
-            run(t, unlink_statement, {"id": connector_id, "target_id": target_id})
-
-        return Plan(changes={link.value: (before, [i for i in before if i != target_id])}, before=write)
+        return remove_link_plan(field=link.value, before=_linked(current, link), target_id=target_id, write=write)
 
     return apply_change(
         graph,

@@ -23,10 +23,13 @@ from assetgraph.graph.change_engine import (
     as_date,
     as_datetime,
     claim_key,
+    close_plan,
+    closing_details,
     create_once,
     new_id,
     now_utc,
     refs,
+    reopen_plan,
 )
 from assetgraph.graph.connection import Graph
 from assetgraph.graph.errors import ConflictError
@@ -339,23 +342,10 @@ def close_organisation(
         VersionConflictError: `expected_version` is given and it is no longer at it.
         RecordValidationError: No reason, or a closing date in the future.
     """
-    problems = v.Problems()
-    cleaned = v.text(problems, "reason", reason, max_length=500, min_length=3, required=True)
-    today = date.today()
-    day = v.day_not_in_future(problems, "closed_on", closed_on or today, today=today, earliest=date(1900, 1, 1))
-    problems.raise_if_any()
+    cleaned, day = closing_details(reason=reason, closed_on=closed_on)
 
     def plan(tx: Tx, current: OrganisationState) -> Plan | None:
-        if current.status == CLOSED:
-            return None
-        return Plan(
-            changes={
-                "status": (current.status, CLOSED),
-                "closed_at": (None, json_value(day)),
-                "closed_reason": (None, cleaned),
-            },
-            props={"status": CLOSED, "closed_at": day, "closed_reason": cleaned},
-        )
+        return close_plan(status=current.status, reason=cleaned, day=day)
 
     return apply_change(
         graph,
@@ -379,16 +369,7 @@ def restore_organisation(
     """
 
     def plan(tx: Tx, current: OrganisationState) -> Plan | None:
-        if current.status != CLOSED:
-            return None
-        return Plan(
-            changes={
-                "status": (CLOSED, ACTIVE),
-                "closed_at": (json_value(current.closed_at), None),
-                "closed_reason": (current.closed_reason, None),
-            },
-            props={"status": ACTIVE, "closed_at": None, "closed_reason": None},
-        )
+        return reopen_plan(status=current.status, closed_at=current.closed_at, closed_reason=current.closed_reason)
 
     return apply_change(
         graph,

@@ -27,11 +27,10 @@ from assetgraph.api.schemas import (
 from assetgraph.graph.queries import (
     DEFAULT_UNUSED_DAYS,
     AssetHit,
-    SearchRequest,
     SearchResult,
     SortOrder,
     Usage,
-    search,
+    search_assets,
 )
 
 router = APIRouter(prefix="/assets", tags=["assets"])
@@ -291,20 +290,21 @@ def search_route(
     cursor: Annotated[str | None, Query(description="next_cursor from the previous page of the same search")] = None,
 ) -> SearchResponse:
     """Assets that pass every filter, nearest first by default, each saying why it matched."""
-    request = SearchRequest(
+    result = search_assets(
+        graph,
         near=near,
         radius_m=radius_m,
-        needs=tuple(need or ()),
-        moments=tuple(moment or ()),
-        audiences=tuple(audience or ()),
-        activities=tuple(activity or ()),
-        kinds=tuple(kind or ()),
-        costs=tuple(cost or ()),
-        open_on=tuple(open_on or ()),
+        needs=need,
+        moments=moment,
+        audiences=audience,
+        activities=activity,
+        kinds=kind,
+        costs=cost,
+        open_on=open_on,
         open_at=open_at,
         open_after=open_after,
         open_before=open_before,
-        accessible=tuple(accessible or ()),
+        accessible=accessible,
         time_credits=time_credits,
         volunteering=volunteering,
         verified_within_days=verified_within_days,
@@ -316,4 +316,4 @@ def search_route(
         limit=limit,
         cursor=cursor,
     )
-    return to_public(search(graph, request))
+    return to_public(result)

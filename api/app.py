@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -43,6 +44,9 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         app.state.graph = graph if graph is not None else connect(settings)
         if owned:
             apply_schema(app.state.graph)
+        # Everything loaded so far lives as long as the process: keep it out of the cyclic collector's
+        # full passes, which otherwise walk every module and model on each request that triggers one.
+        gc.freeze()
         try:
             yield
         finally:

@@ -52,13 +52,17 @@ class Case:
 CASES: tuple[Case, ...] = (
     Case(
         name="search-near",
-        statement="read/assets_near",
-        why="headline search, step 1: assets within 2 km of P91003 tackling isolation (or narrower)",
+        statement="read/search_candidates",
+        why="headline search, step 1: the first page of unused assets within 2 km of P91003 tackling isolation",
         parameters={
             **HEADLINE,
             "radius_m": 2000,
             "need_ids": ISOLATION,
             "since": AS_OF - timedelta(days=90),
+            "usage": "unused",
+            "spare_ratio": 0.5,
+            "sort": "distance",
+            "limit": 50,
         },
         expect=("NodeIndexSeekByRange", "POINT INDEX a:Asset(location)"),
     ),
@@ -117,7 +121,7 @@ def _search_ids(graph: Graph) -> list[str]:
     """The ids a real first search step returns, so that step 2 is planned with a real page."""
     case = CASES[0]
     rows = _run(graph, statement(case.statement), _fill(statement(case.statement), case.parameters), None)[0]
-    return [str(row["id"]) for row in rows[:20]]
+    return [str(row["id"]) for row in rows[0]["rows"][:20]]
 
 
 def _fill(text: str, given: Mapping[str, Any]) -> dict[str, Any]:

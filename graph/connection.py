@@ -47,10 +47,11 @@ class Graph:
 
     def _run(self, name: str, parameters: Mapping[str, Any] | None, routing: RoutingControl) -> list[Record]:
         with translate_driver_errors(name):
-            records, _, _ = self._driver.execute_query(
+            records, _, keys = self._driver.execute_query(
                 statement(name), parameters_=dict(parameters or {}), database_=self.database, routing_=routing
             )
-        return [record.data() for record in records]
+        # A Record iterates over its values; zip is several times cheaper than Record.data() or dict(record).
+        return [dict(zip(keys, record, strict=True)) for record in records]
 
     def run_autocommit(self, name: str, parameters: Mapping[str, Any] | None = None) -> None:
         """Run a named statement that manages its own transactions (`CALL ... IN TRANSACTIONS`)."""

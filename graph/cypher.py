@@ -14,7 +14,7 @@ class UnknownStatementError(LookupError):
 
 @cache
 def statement(name: str) -> LiteralString:
-    """Return the text of `cypher/<name>.cypher`, e.g. `statement("read/assets_near")`.
+    """Return the text of `cypher/<name>.cypher`, e.g. `statement("read/search_candidates")`.
 
     The text comes from the repository, never from user input, so it is safe to hand to the driver
     as a literal query; values always travel as parameters.

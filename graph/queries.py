@@ -15,7 +15,6 @@ import difflib
 import hashlib
 import json
 import re
-import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -549,14 +548,6 @@ class _Candidate:
     rules: tuple[str, ...]
 
 
-def _kind_medians(rows: Sequence[Record]) -> dict[str, float]:
-    per_kind: dict[str, list[float]] = {}
-    for row in rows:
-        if row["capacity"]:
-            per_kind.setdefault(str(row["kind"]), []).append(int(row["recent_referrals"]) / int(row["capacity"]))
-    return {kind: statistics.median(values) for kind, values in per_kind.items()}
-
-
 def _usage_rules(
     row: Record, *, window_days: int, spare_ratio: float, kind_medians: Mapping[str, float]
 ) -> tuple[bool, bool, list[str]]:
@@ -969,34 +960,60 @@ def _candidate_parameters(plan: _Plan, request: SearchRequest, since: date) -> d
         "audience_ids": [a.id for a in plan.audiences] or None,
         "activity_ids": [a.id for a in plan.activities] or None,
         "since": since,
+        "with_schedule": plan.slots.active,
     }
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _CandidateSet:
+    """The first step's answer: rows passing every filter and the usage rule, in ranking order."""
+
+    rows: list[Record]
+    medians: dict[str, float]  # referrals per place, per kind, over every candidate (used or not)
+    total: int  # rows passing every filter (before the page is cut)
+    remaining: int  # of those, rows after the cursor
+    scores: dict[str, float]  # full-text score per asset id, when q was given
+
+
 def _candidates(
-    graph: Graph, plan: _Plan, request: SearchRequest, since: date
-) -> tuple[list[Record], dict[str, float]]:
-    parameters = _candidate_parameters(plan, request, since)
+    graph: Graph,
+    plan: _Plan,
+    request: SearchRequest,
+    since: date,
+    *,
+    after: Sequence[float | str] | None,
+    page_in_graph: bool,
+) -> _CandidateSet:
+    """Run the first step; with `page_in_graph`, Neo4j also applies the cursor and the limit."""
     scores: dict[str, float] = {}
     if plan.text_query is not None:
         for row in graph.read("read/search_text", {"query": plan.text_query}):
             scores[str(row["id"])] = float(row["score"])
         if not scores:
-            return [], scores
-    if plan.origin is not None:
-        assert plan.radius_m is not None
-        rows = graph.read(
-            "read/assets_near",
-            {
-                **parameters,
-                "lat": plan.origin.point.lat,
-                "lon": plan.origin.point.lon,
-                "radius_m": float(plan.radius_m),
-                "text_ids": sorted(scores) if plan.text_query is not None else None,
-            },
-        )
-    else:
-        rows = graph.read("read/search_ids", {**parameters, "text_ids": sorted(scores)})
-    return rows, scores
+            return _CandidateSet(rows=[], medians={}, total=0, remaining=0, scores=scores)
+    origin = plan.origin.point if plan.origin is not None else None
+    (row,) = graph.read(
+        "read/search_candidates",
+        {
+            **_candidate_parameters(plan, request, since),
+            "lat": origin.lat if origin is not None else None,
+            "lon": origin.lon if origin is not None else None,
+            "radius_m": float(plan.radius_m) if plan.radius_m is not None else None,
+            "text_ids": sorted(scores) if plan.text_query is not None else None,
+            "usage": request.usage.value,
+            "spare_ratio": request.spare_ratio,
+            "sort": plan.sort.value,
+            "after": list(after) if page_in_graph and after is not None else None,
+            "limit": request.limit if page_in_graph else None,
+        },
+    )
+    return _CandidateSet(
+        rows=list(row["rows"]),
+        medians={str(m["kind"]): float(m["median"]) for m in row["medians"]},
+        total=int(row["total"]),
+        remaining=int(row["remaining"]),
+        scores=scores,
+    )
 
 
 def search(graph: Graph, request: SearchRequest) -> SearchResult:
@@ -1014,22 +1031,20 @@ def search(graph: Graph, request: SearchRequest) -> SearchResult:
     fingerprint = _fingerprint(request, plan)
     after = decode_cursor(request.cursor, sort=plan.sort, fingerprint=fingerprint) if request.cursor else None
     since = today - timedelta(days=request.window_days)
-    rows, scores = _candidates(graph, plan, request, since)
-    medians = _kind_medians(rows)
+    # Neo4j cuts the page itself unless Python must still drop rows (schedule slots) or re-rank them
+    # (relevance: the full-text scores come from another statement).
+    page_in_graph = not plan.slots.active and plan.sort is not SortOrder.RELEVANCE
+    found = _candidates(graph, plan, request, since, after=after, page_in_graph=page_in_graph)
     kept: list[_Candidate] = []
-    for row in rows:
+    for row in found.rows:
         sessions: tuple[dict[str, str], ...] = ()
         if plan.slots.active:
             sessions = plan.slots.matching(_schedule(row["schedule"]))
             if not sessions:
                 continue
         unused, underused, rules = _usage_rules(
-            row, window_days=request.window_days, spare_ratio=request.spare_ratio, kind_medians=medians
+            row, window_days=request.window_days, spare_ratio=request.spare_ratio, kind_medians=found.medians
         )
-        if request.usage is Usage.UNUSED and not unused:
-            continue
-        if request.usage is Usage.UNDERUSED and not underused:
-            continue
         kept.append(
             _Candidate(
                 id=str(row["id"]),
@@ -1038,18 +1053,22 @@ def search(graph: Graph, request: SearchRequest) -> SearchResult:
                 capacity=row["capacity"],
                 spare_places=row["spare_places"],
                 recent=int(row["recent_referrals"]),
-                score=scores.get(str(row["id"])),
+                score=found.scores.get(str(row["id"])),
                 sessions=sessions,
                 unused=unused,
                 underused=underused,
                 rules=tuple(rules),
             )
         )
-    kept.sort(key=lambda c: _sort_key(c, plan.sort))
-    remaining = [c for c in kept if after is None or _sort_key(c, plan.sort) > after]
-    page = remaining if request.limit is None else remaining[: request.limit]
+    if page_in_graph:
+        page, total, remaining = kept, found.total, found.remaining
+    else:
+        kept.sort(key=lambda c: _sort_key(c, plan.sort))
+        after_cursor = [c for c in kept if after is None or _sort_key(c, plan.sort) > after]
+        page = after_cursor if request.limit is None else after_cursor[: request.limit]
+        total, remaining = len(kept), len(after_cursor)
     next_cursor = None
-    if request.limit is not None and len(remaining) > request.limit:
+    if request.limit is not None and remaining > request.limit:
         next_cursor = encode_cursor(sort=plan.sort, key=_sort_key(page[-1], plan.sort), fingerprint=fingerprint)
     hits = _details(graph, plan, request, page)
     return SearchResult(
@@ -1067,7 +1086,7 @@ def search(graph: Graph, request: SearchRequest) -> SearchResult:
         activities=plan.activities,
         filters=plan.filters,
         sort=plan.sort,
-        total=len(kept),
+        total=total,
         limit=request.limit,
         next_cursor=next_cursor,
         text_query=plan.text_query,
@@ -1195,7 +1214,7 @@ def _details(graph: Graph, plan: _Plan, request: SearchRequest, page: Sequence[_
     if not page:
         return []
     need_ids = sorted(set().union(*plan.need_scope.values())) if plan.need_scope else None
-    rows = graph.read(
+    (found,) = graph.read(
         "read/search_details",
         {
             "ids": [c.id for c in page],
@@ -1204,7 +1223,7 @@ def _details(graph: Graph, plan: _Plan, request: SearchRequest, page: Sequence[_
             "activity_ids": [a.id for a in plan.activities] or None,
         },
     )
-    by_id = {str(row["id"]): row for row in rows}
+    by_id = {str(details["id"]): details for details in found["details"]}
     hits: list[AssetHit] = []
     for candidate in page:
         row = by_id.get(candidate.id)

@@ -17,7 +17,8 @@ Tx = ManagedTransaction
 def run(tx: Tx, name: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:
     """Run the named statement inside an open transaction and return its rows."""
     result = tx.run(statement(name), dict(parameters or {}))
-    return [record.data() for record in result]
+    keys = result.keys()
+    return [dict(zip(keys, record, strict=True)) for record in result]
 
 
 def query(target: Graph | Tx, name: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:

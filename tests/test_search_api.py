@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from datetime import timedelta
 
 import geopandas as gpd
@@ -68,6 +69,72 @@ def _independent_expectation(radius_m: float) -> tuple[set[str], set[str]]:
     inside = set(frame.loc[frame.distance_m <= radius_m, "id"]) & unused
     edge = set(frame.loc[(frame.distance_m - radius_m).abs() <= BOUNDARY_TOLERANCE_M, "id"])
     return inside, edge
+
+
+def _independent_underused(radius_m: float, spare_ratio: float) -> tuple[set[str], set[str]]:
+    """Isolation assets within radius of Park Medical Practice that DESIGN.md calls under-used.
+
+    Under-used: spare places above `spare_ratio` of capacity, or fewer referrals per place in the last
+    90 days than the median of the nearby candidates of the same kind. Returns (expected ids, ids too
+    close to the edge to call).
+    """
+    registrations = pd.read_csv(DEMO_DIR / "trafford_gp_patient_registrations.csv")
+    practices = pd.read_csv(DEMO_DIR / "trafford_general_practices.csv")
+    postcode = registrations.loc[registrations.practice_code == "P91003", "practice_postcode"].item()
+    practice = practices.loc[practices.postcode == postcode].iloc[0]
+    origin = gpd.GeoSeries([Point(practice.lon, practice.lat)], crs="EPSG:4326").to_crs(27700).iloc[0]
+    pack = read_demo_pack(pack_dir=DEMO_DIR, anchor=DEMO_ANCHOR)
+    needs = _isolation_and_narrower()
+    since = DEMO_ANCHOR - timedelta(days=90)
+    recent: dict[str, int] = {}
+    for referral in pack.referrals:
+        if referral.referred_on >= since:
+            recent[referral.asset_id] = recent.get(referral.asset_id, 0) + 1
+    capacities = {c.asset_id: c for c in pack.capacities}
+    tackling = [a for a in pack.assets if needs & {t.target_id for t in a.needs}]
+    frame = gpd.GeoDataFrame(
+        {"id": [a.id for a in tackling]},
+        geometry=[Point(a.location.lon, a.location.lat) for a in tackling],
+        crs="EPSG:4326",
+    ).to_crs(27700)
+    distances = dict(zip(frame.id, frame.geometry.distance(origin), strict=True))
+    nearby = [a for a in tackling if distances[a.id] <= radius_m]
+    per_place = {
+        a.id: recent.get(a.id, 0) / capacities[a.id].capacity
+        for a in nearby
+        if a.id in capacities and capacities[a.id].capacity
+    }
+    by_kind: dict[str, list[float]] = {}
+    for asset in nearby:
+        if asset.id in per_place:
+            by_kind.setdefault(asset.kind.value, []).append(per_place[asset.id])
+    medians = {kind: statistics.median(values) for kind, values in by_kind.items()}
+    expected = set()
+    for asset in nearby:
+        capacity = capacities.get(asset.id)
+        spare_rule = (
+            capacity is not None and capacity.capacity > 0 and capacity.spare_places > spare_ratio * capacity.capacity
+        )
+        median_rule = asset.id in per_place and per_place[asset.id] < medians[asset.kind.value]
+        if spare_rule or median_rule:
+            expected.add(asset.id)
+    edge = {a.id for a in tackling if abs(distances[a.id] - radius_m) <= BOUNDARY_TOLERANCE_M}
+    return expected, edge
+
+
+def test_underused_matches_an_independent_computation(api: TestClient) -> None:
+    expected, edge = _independent_underused(4000, 0.5)
+    assert not edge, "pick a radius with no asset on its edge: the medians depend on who is inside"
+    params = {**HEADLINE_PARAMS, "radius_m": 4000, "usage": "underused", "limit": 500}
+    response = api.get(HEADLINE, params=params)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert expected, "the demo should have under-used isolation assets near P91003"
+    assert {r["id"] for r in body["results"]} == expected
+    assert body["total"] == len(expected)
+    for result in body["results"]:
+        assert result["usage"]["underused"] is True
+        assert any(rule.startswith("underused") for rule in result["usage"]["rules_met"])
 
 
 def test_headline_query_matches_an_independent_computation(api: TestClient) -> None:

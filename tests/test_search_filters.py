@@ -339,8 +339,8 @@ def _operators(plan: Any) -> list[str]:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("read/assets_near", "NodeIndexSeekByRange POINT INDEX a:Asset(location)"),
-        ("read/search_ids", "NodeUniqueIndexSeek UNIQUE a:Asset(id)"),
+        ("read/search_candidates", "NodeIndexSeekByRange POINT INDEX a:Asset(location)"),
+        ("read/search_candidates", "NodeUniqueIndexSeek UNIQUE a:Asset(id)"),
         ("read/search_details", "NodeUniqueIndexSeek UNIQUE a:Asset(id)"),
     ],
 )

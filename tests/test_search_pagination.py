@@ -47,6 +47,14 @@ def unpaged(api: TestClient, params: dict[str, Any]) -> list[str]:
     [
         {"near": "gp:P91003", "radius_m": 5000, "need": "isolation"},
         {"near": "gp:P91003", "radius_m": 3000, "sort": "least_used", "as_of": DEMO_ANCHOR.isoformat()},
+        {
+            "near": "gp:P91003",
+            "radius_m": 2500,
+            "usage": "unused",
+            "sort": "least_used",
+            "as_of": DEMO_ANCHOR.isoformat(),
+        },
+        {"near": "gp:P91003", "radius_m": 6000, "usage": "underused", "as_of": DEMO_ANCHOR.isoformat()},
         {"q": "club"},
         {"near": "postcode:M33 7XZ", "radius_m": 4000, "q": "church", "sort": "relevance"},
     ],
@@ -59,6 +67,16 @@ def test_walking_every_page_gives_the_unpaged_list(api: TestClient, params: dict
     assert flat == everything
     assert len(set(flat)) == len(flat)
     assert all(len(page) == 7 for page in pages[:-1])
+
+
+def test_pages_join_up_when_schedule_slots_filter_the_rows(api: TestClient) -> None:
+    params = {"near": "gp:P91003", "radius_m": 15000, "open_on": ["monday", "tuesday", "wednesday", "thursday"]}
+    everything = unpaged(api, params)
+    pages = walk(api, params, limit=2)
+    assert len(everything) > 4, "the walk should take several pages"
+    assert [asset_id for page in pages for asset_id in page] == everything
+    first = api.get(SEARCH, params={**params, "limit": 2}).json()
+    assert first["total"] == len(everything)
 
 
 def test_total_counts_every_page(api: TestClient) -> None:

@@ -6,12 +6,13 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from assetgraph.api.deps import GraphDep
 from assetgraph.api.errors import ErrorBody, FieldError
+from assetgraph.api.responses import model_json
 from assetgraph.api.schemas import SearchResponse
 from assetgraph.api.v1.assets import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SEARCH_ERRORS, to_public
 from assetgraph.graph.ask import MAX_QUESTION_LENGTH, Interpretation, ask
@@ -107,7 +108,7 @@ def ask_route(
     as_of: Annotated[date | None, Query(description="Measure usage (and 'today') as of this day")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Results per page")] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(description="next_cursor from the previous page of the same question")] = None,
-) -> AskResponse | JSONResponse:
+) -> Response:
     """A plain-English question read into a search (shown phrase by phrase), with its results."""
     interpretation, result = ask(graph, q, as_of=as_of, limit=limit, cursor=cursor)
     public = interpretation_public(interpretation)
@@ -120,4 +121,6 @@ def ask_route(
             details={"interpretation": public.model_dump()},
         )
         return JSONResponse(status_code=422, content=body.model_dump(exclude_none=True))
-    return AskResponse(question=interpretation.question, interpretation=public, **to_public(result).model_dump())
+    return model_json(
+        AskResponse(question=interpretation.question, interpretation=public, **to_public(result).model_dump())
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from assetgraph.api.deps import GraphDep
 from assetgraph.api.errors import ErrorBody
+from assetgraph.api.responses import model_json
 from assetgraph.api.schemas import (
     AppliedFilterPublic,
     AssetHitPublic,
@@ -288,7 +289,7 @@ def search_route(
     as_of: Annotated[date | None, Query(description="Measure usage as of this day (default today)")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Results per page")] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(description="next_cursor from the previous page of the same search")] = None,
-) -> SearchResponse:
+) -> Response:
     """Assets that pass every filter, nearest first by default, each saying why it matched."""
     result = search_assets(
         graph,
@@ -316,4 +317,4 @@ def search_route(
         limit=limit,
         cursor=cursor,
     )
-    return to_public(result)
+    return model_json(to_public(result))

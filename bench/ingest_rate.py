@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import gzip
 import os
 import random
@@ -148,16 +149,28 @@ def _line(label: str, result: IngestResult) -> str:
     )
 
 
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds used so far by process `pid` (Linux /proc); 0.0 when unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def _scratch_graph(folder: Path) -> Iterator[Graph]:
-    """A graph with only the schema: a fresh local Neo4j in `folder` (stopped after), or NEO4J_URI emptied."""
+def _scratch_graph(folder: Path) -> Iterator[tuple[Graph, int | None]]:
+    """A graph with only the schema and the server's pid: a fresh local Neo4j in `folder` (stopped
+    after), or NEO4J_URI emptied (pid unknown)."""
     if os.environ.get("NEO4J_URI"):
         settings = Settings()
         graph = connect(settings)
         try:
             delete_all(graph)
             apply_schema(graph)
-            yield graph
+            yield graph, None
         finally:
             graph.close()
         return
@@ -167,7 +180,7 @@ def _scratch_graph(folder: Path) -> Iterator[Graph]:
         graph = connect(settings)
         try:
             apply_schema(graph)
-            yield graph
+            yield graph, local_server.status(settings).pid
         finally:
             graph.close()
     finally:
@@ -188,6 +201,7 @@ def main() -> int:
     postcodes = _postcodes(args.seed)
     index = PostcodeIndex.load(path=POSTCODES)
     geocoder = IndexGeocoder(index)
+    gc.freeze()  # as `assetgraph ingest file` does once its postcode directory is loaded
     print(f"postcode directory: {len(index)} postcodes; peak RSS so far {_rss_mb():.0f} MB")
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, batch size {args.batch_size}, "
@@ -206,9 +220,10 @@ def _run_sizes(
     for count in args.rows:
         path = scratch / f"synthetic_{count}.csv"
         write_csv(path, count, seed=args.seed, postcodes=postcodes)
-        with _scratch_graph(scratch / f"neo4j_{count}") as graph:
+        with _scratch_graph(scratch / f"neo4j_{count}") as (graph, pid):
             began = time.perf_counter()
             for label in ("first load", "re-run"):
+                neo4j_before, loader_before = _cpu_seconds(pid), time.process_time()
                 result = run_file(
                     path=path,
                     mapping=mapping,
@@ -221,6 +236,13 @@ def _run_sizes(
                 if label == "re-run":
                     assert result.created == 0 and result.updated == 0, result.summary()
                 print(_line(f"{count} {label}", result), flush=True)
+                neo4j_ms = (_cpu_seconds(pid) - neo4j_before) * 1000 / max(result.read, 1)
+                loader_ms = (time.process_time() - loader_before) * 1000 / max(result.read, 1)
+                print(
+                    f"{'':<18} CPU per row: loader {loader_ms:.3f} ms"
+                    + (f", Neo4j {neo4j_ms:.3f} ms (all its threads)" if pid is not None else ""),
+                    flush=True,
+                )
             print(
                 f"{'':<18} (file {path.stat().st_size / 1e6:.1f} MB; wall {time.perf_counter() - began:.1f} s; "
                 f"load average {os.getloadavg()[0]:.1f})",

@@ -12,7 +12,8 @@ import yaml
 from fastapi.testclient import TestClient
 from shapely.geometry import Point
 
-from assetgraph.ingest.demo import read_demo_pack
+from assetgraph.graph.model import AssetRecord
+from assetgraph.ingest.demo import DemoPack, read_demo_pack
 from assetgraph.paths import DEMO_DIR, REPO_ROOT
 from tests.conftest import DEMO_ANCHOR
 
@@ -41,33 +42,41 @@ def _isolation_and_narrower() -> set[str]:
     return found
 
 
-def _independent_expectation(radius_m: float) -> tuple[set[str], set[str]]:
-    """Assets tackling isolation (or narrower) within radius of Park Medical Practice, and unused.
+def _isolation_assets_near_park_medical() -> tuple[DemoPack, list[AssetRecord], dict[str, float]]:
+    """The demo pack, its assets tackling isolation (or narrower), and each one's distance in metres
+    from Park Medical Practice.
 
     Distances come from geopandas in British National Grid metres (EPSG:27700), the practice location
-    from the source files, not from the graph. Returns (expected ids, ids too close to the edge to call).
+    from the source files, not from the graph.
     """
     registrations = pd.read_csv(DEMO_DIR / "trafford_gp_patient_registrations.csv")
     practices = pd.read_csv(DEMO_DIR / "trafford_general_practices.csv")
     postcode = registrations.loc[registrations.practice_code == "P91003", "practice_postcode"].item()
     practice = practices.loc[practices.postcode == postcode].iloc[0]
     origin = gpd.GeoSeries([Point(practice.lon, practice.lat)], crs="EPSG:4326").to_crs(27700).iloc[0]
-
     pack = read_demo_pack(pack_dir=DEMO_DIR, anchor=DEMO_ANCHOR)
     needs = _isolation_and_narrower()
-    since = DEMO_ANCHOR - timedelta(days=90)
-    recent = {r.asset_id for r in pack.referrals if r.referred_on >= since}
-    spare = {c.asset_id: c.spare_places for c in pack.capacities}
     tackling = [a for a in pack.assets if needs & {t.target_id for t in a.needs}]
     frame = gpd.GeoDataFrame(
         {"id": [a.id for a in tackling]},
         geometry=[Point(a.location.lon, a.location.lat) for a in tackling],
         crs="EPSG:4326",
     ).to_crs(27700)
-    frame["distance_m"] = frame.geometry.distance(origin)
+    return pack, tackling, dict(zip(frame.id, frame.geometry.distance(origin), strict=True))
+
+
+def _independent_expectation(radius_m: float) -> tuple[set[str], set[str]]:
+    """Assets tackling isolation (or narrower) within radius of Park Medical Practice, and unused.
+
+    Returns (expected ids, ids too close to the edge to call).
+    """
+    pack, tackling, distances = _isolation_assets_near_park_medical()
+    since = DEMO_ANCHOR - timedelta(days=90)
+    recent = {r.asset_id for r in pack.referrals if r.referred_on >= since}
+    spare = {c.asset_id: c.spare_places for c in pack.capacities}
     unused = {a.id for a in tackling if a.id not in recent and spare.get(a.id) != 0}
-    inside = set(frame.loc[frame.distance_m <= radius_m, "id"]) & unused
-    edge = set(frame.loc[(frame.distance_m - radius_m).abs() <= BOUNDARY_TOLERANCE_M, "id"])
+    inside = {a.id for a in tackling if distances[a.id] <= radius_m} & unused
+    edge = {a.id for a in tackling if abs(distances[a.id] - radius_m) <= BOUNDARY_TOLERANCE_M}
     return inside, edge
 
 
@@ -78,26 +87,13 @@ def _independent_underused(radius_m: float, spare_ratio: float) -> tuple[set[str
     90 days than the median of the nearby candidates of the same kind. Returns (expected ids, ids too
     close to the edge to call).
     """
-    registrations = pd.read_csv(DEMO_DIR / "trafford_gp_patient_registrations.csv")
-    practices = pd.read_csv(DEMO_DIR / "trafford_general_practices.csv")
-    postcode = registrations.loc[registrations.practice_code == "P91003", "practice_postcode"].item()
-    practice = practices.loc[practices.postcode == postcode].iloc[0]
-    origin = gpd.GeoSeries([Point(practice.lon, practice.lat)], crs="EPSG:4326").to_crs(27700).iloc[0]
-    pack = read_demo_pack(pack_dir=DEMO_DIR, anchor=DEMO_ANCHOR)
-    needs = _isolation_and_narrower()
+    pack, tackling, distances = _isolation_assets_near_park_medical()
     since = DEMO_ANCHOR - timedelta(days=90)
     recent: dict[str, int] = {}
     for referral in pack.referrals:
         if referral.referred_on >= since:
             recent[referral.asset_id] = recent.get(referral.asset_id, 0) + 1
     capacities = {c.asset_id: c for c in pack.capacities}
-    tackling = [a for a in pack.assets if needs & {t.target_id for t in a.needs}]
-    frame = gpd.GeoDataFrame(
-        {"id": [a.id for a in tackling]},
-        geometry=[Point(a.location.lon, a.location.lat) for a in tackling],
-        crs="EPSG:4326",
-    ).to_crs(27700)
-    distances = dict(zip(frame.id, frame.geometry.distance(origin), strict=True))
     nearby = [a for a in tackling if distances[a.id] <= radius_m]
     per_place = {
         a.id: recent.get(a.id, 0) / capacities[a.id].capacity

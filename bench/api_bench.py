@@ -29,7 +29,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import cycle
 from pathlib import Path
@@ -65,6 +65,7 @@ class PhaseResult:
     stopped_early: bool = False
     result_counts: list[int] = field(default_factory=list)
     cpu_ms_per_call: float | None = None
+    cpu_split_ms: dict[str, float] = field(default_factory=dict)  # per call, by process: api, neo4j, client
 
 
 def _url(path: str, params: Sequence[tuple[str, str | int]]) -> str:
@@ -270,16 +271,20 @@ def _call(client: httpx.Client, url: str, result: PhaseResult, lock: threading.L
             result.errors.append(error)
 
 
-def run_single(base: str, urls: list[str], *, calls: int, budget_s: float, pids: Sequence[int]) -> PhaseResult:
+def _cpu_by_process(pids: Mapping[str, int]) -> dict[str, float]:
+    return {**{name: _cpu_seconds(pid) for name, pid in pids.items()}, "client": time.process_time()}
+
+
+def run_single(base: str, urls: list[str], *, calls: int, budget_s: float, pids: Mapping[str, int]) -> PhaseResult:
     """`calls` sequential calls from one client, cycling through `urls`, within `budget_s`.
 
-    Also measures the CPU time the API server, Neo4j (`pids`) and this client spent per call: calls are
-    sequential, so on an idle machine a call takes about that long; on a busy one, latency grows with
-    the wait for a core while CPU per call does not.
+    Also measures the CPU time the API server and Neo4j (`pids`, by name) and this client spent per
+    call: calls are sequential, so on an idle machine a call takes about that long; on a busy one,
+    latency grows with the wait for a core while CPU per call does not.
     """
     result = PhaseResult(label="1 client")
     lock = threading.Lock()
-    cpu_before = sum(_cpu_seconds(pid) for pid in pids) + time.process_time()
+    cpu_before = _cpu_by_process(pids)
     began = time.perf_counter()
     with httpx.Client(base_url=base, timeout=60, headers=HEADERS) as client:
         for _, url in zip(range(calls), cycle(urls), strict=False):
@@ -288,9 +293,12 @@ def run_single(base: str, urls: list[str], *, calls: int, budget_s: float, pids:
                 break
             _call(client, url, result, lock)
     result.wall_s = time.perf_counter() - began
-    cpu_after = sum(_cpu_seconds(pid) for pid in pids) + time.process_time()
+    cpu_after = _cpu_by_process(pids)
     if result.timings_ms:
-        result.cpu_ms_per_call = (cpu_after - cpu_before) * 1000 / len(result.timings_ms)
+        result.cpu_split_ms = {
+            name: (cpu_after[name] - cpu_before[name]) * 1000 / len(result.timings_ms) for name in cpu_after
+        }
+        result.cpu_ms_per_call = sum(result.cpu_split_ms.values())
     return result
 
 
@@ -392,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"api_bench_{port}.log"
     server = _serve(port, log)
     neo4j_pid = _neo4j_pid()
-    pids = [server.pid] + ([neo4j_pid] if neo4j_pid else [])
+    pids = {"api": server.pid, **({"neo4j": neo4j_pid} if neo4j_pid else {})}
     lines: list[str] = []
     skipped: list[str] = []
     raw: dict[str, dict[str, object]] = {}
@@ -430,6 +438,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     line = _line(scenario.name, phase)
                     lines.append(line)
                     print(line, flush=True)
+                    if phase.cpu_split_ms:
+                        split = ", ".join(f"{name} {ms:.1f}" for name, ms in phase.cpu_split_ms.items())
+                        print(f"    CPU ms per call by process: {split}", flush=True)
                     for error in phase.errors[:3]:
                         print(f"    error: {error}", file=sys.stderr)
                     failed = failed or bool(phase.errors)
@@ -439,6 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "concurrent_ms": many.timings_ms,
                     "concurrent_wall_s": many.wall_s,
                     "single_cpu_ms_per_call": single.cpu_ms_per_call,
+                    "single_cpu_ms_per_call_by_process": single.cpu_split_ms,
                 }
     finally:
         server.terminate()

@@ -72,8 +72,10 @@ PERMISSIONS: dict[tuple[str, str], frozenset[Role]] = {
     # Reads that need a token.
     ("GET", "/v1/assets/{asset_id}/history"): EVERYONE,
     ("GET", "/v1/organisations/{organisation_id}/history"): EVERYONE,
+    ("GET", "/v1/connectors"): EVERYONE,
     ("GET", "/v1/connectors/{connector_id}"): EVERYONE,
     ("GET", "/v1/connectors/{connector_id}/history"): EVERYONE,
+    ("GET", "/v1/connectors/{connector_id}/reach"): EVERYONE,
     ("GET", "/v1/referrals/{referral_id}"): REFERRERS,
     ("GET", "/v1/referrals/{referral_id}/history"): REFERRERS,
 }

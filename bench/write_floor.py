@@ -25,23 +25,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, LiteralString
+from typing import Any
 
 from assetgraph.graph import local_server
 from assetgraph.graph.connection import connect
+from assetgraph.graph.cypher import statement
 from assetgraph.graph.schema import apply_schema
 from assetgraph.settings import Settings
 
 BATCH = 2000
-CREATE: LiteralString = (
-    "UNWIND $rows AS row CREATE (a:Asset {id: row.id}) "
-    "SET a += row.props, a.location = point({latitude: row.lat, longitude: row.lon})"
-)
-CREATE_WITH_LINKS: LiteralString = (
-    CREATE + " WITH a, row CALL (a, row) { UNWIND row.needs AS t MATCH (n:Need {id: t.id}) "
-    "CREATE (a)-[:TACKLES {rule: t.rule, origin: 'ingest'}]->(n) }"
-)
-NEEDS: LiteralString = "UNWIND range(0, 33) AS i MERGE (:Need {id: 'need-' + toString(i)})"
+NEEDS = 34
 CASES = ("bare", "schema", "links")
 
 
@@ -69,7 +62,7 @@ def _rows(start: int, count: int, rng: random.Random) -> list[dict[str, Any]]:
                 "lat": 53.35 + rng.random() / 10,
                 "lon": -2.40 + rng.random() / 5,
                 "needs": [
-                    {"id": f"need-{rng.randrange(34)}", "rule": "synonym 'walking' in name (rule walking-groups)"}
+                    {"id": f"need-{rng.randrange(NEEDS)}", "rule": "synonym 'walking' in name (rule walking-groups)"}
                     for _ in range(4)
                 ],
             }
@@ -87,8 +80,8 @@ def measure(case: str, *, nodes: int, folder: Path) -> float:
         assert pid is not None
         if case != "bare":
             apply_schema(graph)
-        graph.driver.execute_query(NEEDS, database_=graph.database)
-        statement = CREATE_WITH_LINKS if case == "links" else CREATE
+        graph.write("bench/floor_needs", {"count": NEEDS})
+        text = statement("bench/floor_create_linked_assets" if case == "links" else "bench/floor_create_assets")
         rng = random.Random(7)
         batches = [_rows(start, BATCH, rng) for start in range(0, 2 * nodes, BATCH)]
         with graph.driver.session(database=graph.database) as session:
@@ -96,7 +89,7 @@ def measure(case: str, *, nodes: int, folder: Path) -> float:
                 if number == len(batches) // 2:
                     time.sleep(2)  # let the warm-up's background work finish before the clock starts
                     before = _cpu_seconds(pid)
-                session.execute_write(lambda tx, rows=rows: tx.run(statement, rows=rows).consume())
+                session.execute_write(lambda tx, rows=rows: tx.run(text, rows=rows).consume())
         time.sleep(3)  # index work that follows the last commit counts too
         spent = _cpu_seconds(pid) - before
         graph.close()

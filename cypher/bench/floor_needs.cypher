@@ -1,0 +1,3 @@
+// bench/write_floor.py only: $count Need nodes with ids need-0, need-1, ...
+UNWIND range(0, $count - 1) AS i
+MERGE (:Need {id: 'need-' + toString(i)})

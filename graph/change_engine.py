@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from neo4j.exceptions import ConstraintError
 
@@ -304,6 +304,70 @@ def apply_change(
         return spec.get(tx, entity_id)
 
     return write_transaction(graph, work, what=f"{action} {spec.noun} {entity_id}")
+
+
+class Closable(Protocol):
+    """A record that closes and reopens with the plain status rule (connectors, organisations)."""
+
+    @property
+    def status(self) -> str:
+        """active, closed, ..."""
+
+    @property
+    def closed_at(self) -> date | None:
+        """The day it was closed."""
+
+    @property
+    def closed_reason(self) -> str | None:
+        """Why it was closed."""
+
+
+C = TypeVar("C", bound=Closable)
+
+
+def close_record(
+    graph: Graph,
+    spec: EntitySpec[C],
+    *,
+    entity_id: str,
+    actor: Actor,
+    reason: str,
+    closed_on: date | None,
+    expected_version: int | None,
+) -> C:
+    """Close the record (status `closed`, the day and the reason); closing a closed one changes nothing.
+
+    Raises:
+        NotFoundError: The record does not exist.
+        VersionConflictError: `expected_version` is given and the record is no longer at it.
+        RecordValidationError: No reason, or a closing date in the future.
+    """
+    cleaned, day = closing_details(reason=reason, closed_on=closed_on)
+
+    def plan(tx: Tx, current: C) -> Plan | None:
+        return close_plan(status=current.status, reason=cleaned, day=day)
+
+    return apply_change(
+        graph, spec, entity_id=entity_id, actor=actor, action="close", expected_version=expected_version, plan=plan
+    )
+
+
+def restore_record(
+    graph: Graph, spec: EntitySpec[C], *, entity_id: str, actor: Actor, expected_version: int | None
+) -> C:
+    """Reopen a closed record as active (history keeps the closing); reopening an open one changes nothing.
+
+    Raises:
+        NotFoundError: The record does not exist.
+        VersionConflictError: `expected_version` is given and the record is no longer at it.
+    """
+
+    def plan(tx: Tx, current: C) -> Plan | None:
+        return reopen_plan(status=current.status, closed_at=current.closed_at, closed_reason=current.closed_reason)
+
+    return apply_change(
+        graph, spec, entity_id=entity_id, actor=actor, action="restore", expected_version=expected_version, plan=plan
+    )
 
 
 def missing_targets(

@@ -24,15 +24,14 @@ from assetgraph.graph.change_engine import (
     as_date,
     as_datetime,
     claim_key,
-    close_plan,
-    closing_details,
+    close_record,
     create_once,
     missing_targets,
     new_id,
     now_utc,
     refs,
     remove_link_plan,
-    reopen_plan,
+    restore_record,
 )
 from assetgraph.graph.connection import Graph
 from assetgraph.graph.errors import NotFoundError
@@ -267,19 +266,14 @@ def close_connector(
         VersionConflictError: `expected_version` is given and it is no longer at it.
         RecordValidationError: No reason, or a date in the future.
     """
-    cleaned, day = closing_details(reason=reason, closed_on=closed_on)
-
-    def plan(tx: Tx, current: ConnectorState) -> Plan | None:
-        return close_plan(status=current.status, reason=cleaned, day=day)
-
-    return apply_change(
+    return close_record(
         graph,
         CONNECTORS,
         entity_id=connector_id,
         actor=actor,
-        action="close",
+        reason=reason,
+        closed_on=closed_on,
         expected_version=expected_version,
-        plan=plan,
     )
 
 
@@ -292,19 +286,7 @@ def restore_connector(
         NotFoundError: No connector has this id.
         VersionConflictError: `expected_version` is given and it is no longer at it.
     """
-
-    def plan(tx: Tx, current: ConnectorState) -> Plan | None:
-        return reopen_plan(status=current.status, closed_at=current.closed_at, closed_reason=current.closed_reason)
-
-    return apply_change(
-        graph,
-        CONNECTORS,
-        entity_id=connector_id,
-        actor=actor,
-        action="restore",
-        expected_version=expected_version,
-        plan=plan,
-    )
+    return restore_record(graph, CONNECTORS, entity_id=connector_id, actor=actor, expected_version=expected_version)
 
 
 class ConnectorLink(StrEnum):

@@ -23,13 +23,12 @@ from assetgraph.graph.change_engine import (
     as_date,
     as_datetime,
     claim_key,
-    close_plan,
-    closing_details,
+    close_record,
     create_once,
     new_id,
     now_utc,
     refs,
-    reopen_plan,
+    restore_record,
 )
 from assetgraph.graph.connection import Graph
 from assetgraph.graph.errors import ConflictError
@@ -342,19 +341,14 @@ def close_organisation(
         VersionConflictError: `expected_version` is given and it is no longer at it.
         RecordValidationError: No reason, or a closing date in the future.
     """
-    cleaned, day = closing_details(reason=reason, closed_on=closed_on)
-
-    def plan(tx: Tx, current: OrganisationState) -> Plan | None:
-        return close_plan(status=current.status, reason=cleaned, day=day)
-
-    return apply_change(
+    return close_record(
         graph,
         ORGANISATIONS,
         entity_id=organisation_id,
         actor=actor,
-        action="close",
+        reason=reason,
+        closed_on=closed_on,
         expected_version=expected_version,
-        plan=plan,
     )
 
 
@@ -367,16 +361,6 @@ def restore_organisation(
         NotFoundError: No organisation has this id.
         VersionConflictError: `expected_version` is given and it is no longer at it.
     """
-
-    def plan(tx: Tx, current: OrganisationState) -> Plan | None:
-        return reopen_plan(status=current.status, closed_at=current.closed_at, closed_reason=current.closed_reason)
-
-    return apply_change(
-        graph,
-        ORGANISATIONS,
-        entity_id=organisation_id,
-        actor=actor,
-        action="restore",
-        expected_version=expected_version,
-        plan=plan,
+    return restore_record(
+        graph, ORGANISATIONS, entity_id=organisation_id, actor=actor, expected_version=expected_version
     )

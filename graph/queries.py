@@ -1063,7 +1063,8 @@ def search(graph: Graph, request: SearchRequest) -> SearchResult:
     if page_in_graph:
         page, total, remaining = kept, found.total, found.remaining
     else:
-        kept.sort(key=lambda c: _sort_key(c, plan.sort))
+        if plan.sort is SortOrder.RELEVANCE:  # Neo4j sorted by distance or use; the scores are Python's
+            kept.sort(key=lambda c: _sort_key(c, plan.sort))
         after_cursor = [c for c in kept if after is None or _sort_key(c, plan.sort) > after]
         page = after_cursor if request.limit is None else after_cursor[: request.limit]
         total, remaining = len(kept), len(after_cursor)

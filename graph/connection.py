@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, LiteralString
 
-from neo4j import Driver, GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j import READ_ACCESS, Driver, GraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from assetgraph.graph import local_server
 from assetgraph.graph.cypher import statement
@@ -24,6 +24,8 @@ class GraphQueryError(RuntimeError):
 
 Record = dict[str, Any]
 
+READ_ATTEMPTS = 3  # tries of a read that meets a dropped connection or a transient error
+
 
 class Graph:
     """The knowledge graph: a driver, a database name, and named statements run with parameters."""
@@ -39,19 +41,40 @@ class Graph:
 
     def read(self, name: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:
         """Run the named read statement, routed to a reader in a cluster, and return its rows."""
-        return self._run(name, parameters, RoutingControl.READ)
+        text = statement(name)
+        attempt = 1
+        with translate_driver_errors(name):
+            while True:
+                try:
+                    return self._read_once(text, dict(parameters or {}))
+                except (Neo4jError, DriverError) as error:  # a read is safe to repeat, as execute_query would
+                    if attempt >= READ_ATTEMPTS or not error.is_retryable():
+                        raise
+                    attempt += 1
 
     def write(self, name: str, parameters: Mapping[str, Any] | None = None) -> list[Record]:
         """Run the named write statement in its own transaction and return its rows."""
-        return self._run(name, parameters, RoutingControl.WRITE)
-
-    def _run(self, name: str, parameters: Mapping[str, Any] | None, routing: RoutingControl) -> list[Record]:
         with translate_driver_errors(name):
             records, _, keys = self._driver.execute_query(
-                statement(name), parameters_=dict(parameters or {}), database_=self.database, routing_=routing
+                statement(name),
+                parameters_=dict(parameters or {}),
+                database_=self.database,
+                routing_=RoutingControl.WRITE,
             )
-        # A Record iterates over its values; zip is several times cheaper than Record.data() or dict(record).
-        return [dict(zip(keys, record, strict=True)) for record in records]
+        return _rows(keys, records)
+
+    def _read_once(self, text: LiteralString, parameters: dict[str, Any]) -> list[Record]:
+        # An auto-commit read is one round trip where execute_query's managed transaction takes two (BEGIN
+        # and RUN, then COMMIT): about a millisecond per search. Sharing execute_query's bookmark manager
+        # keeps reads causally after this process's writes in a cluster.
+        with self._driver.session(
+            database=self.database,
+            default_access_mode=READ_ACCESS,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        ) as session:
+            result = session.run(text, parameters)
+            keys = result.keys()
+            return _rows(keys, result)
 
     def run_autocommit(self, name: str, parameters: Mapping[str, Any] | None = None) -> None:
         """Run a named statement that manages its own transactions (`CALL ... IN TRANSACTIONS`)."""
@@ -66,6 +89,11 @@ class Graph:
     def close(self) -> None:
         """Close the driver and its connections."""
         self._driver.close()
+
+
+def _rows(keys: Sequence[str], records: Iterable[Sequence[Any]]) -> list[Record]:
+    # A Record iterates over its values; zip is several times cheaper than Record.data() or dict(record).
+    return [dict(zip(keys, record, strict=True)) for record in records]
 
 
 @contextmanager

@@ -222,6 +222,16 @@ def test_full_text_needs_every_word_and_combines_with_near(api: TestClient, pack
     assert body["query"]["sort"] == "distance"
 
 
+def test_full_text_with_a_need_and_no_place(api: TestClient, pack: DemoPack, taxonomy: dict[str, Any]) -> None:
+    needs = narrower(taxonomy, "physical-activity")
+    expected = {a.id for a in pack.assets if tackles(a, needs) and any(w.startswith("club") for w in _words(a))}
+    body = api.get(SEARCH, params={"q": "club", "need": "physical-activity", "limit": 500}).json()
+    assert expected and ids(body) == expected
+    assert body["total"] == len(expected) and body["query"]["sort"] == "relevance"
+    for result in body["results"]:
+        assert {w["filter"] for w in result["why"]} == {"q", "need"}
+
+
 @pytest.mark.parametrize("text", ['walk AND (" OR [*', "bowls~ -club", "a:b\\c/d", "NOT OR AND", "*"])
 def test_lucene_special_characters_never_break_the_query(api: TestClient, text: str) -> None:
     response = api.get(SEARCH, params={"q": text, "near": "gp:P91003"})

@@ -3,6 +3,10 @@
 //
 // Drawn from the POINT index on Asset.location when a point is given ($lat, $lon, $radius_m), else
 // from $text_ids (the full-text matches, by unique id). $text_ids also narrows a near search.
+// The need filter ($need_ids) is a MATCH in the branch that draws the candidates, not an EXISTS in the
+// WHERE below: on ~1,400 candidates the per-row semi-apply of EXISTS costs a millisecond more. The
+// index hint keeps the planner from starting at the need instead (its plan for a single need id):
+// a common need is tackled by ~24,000 assets at 100k, a circle of 2 km holds ~1,400.
 // Usage follows DESIGN.md: `unused` = no referral since $since and spare places not known to be zero;
 // `underused` = spare places above $spare_ratio of capacity, or fewer referrals per place than the
 // median of the candidates of the same kind (medians are over every candidate, used or not, and are
@@ -11,15 +15,29 @@
 // $after (the last key of the previous page) and $limit cut the page. Returns one row:
 // medians [{kind, median}], total (rows passing every filter), remaining (rows after $after) and rows.
 CALL () {
-  WITH $lat AS lat WHERE lat IS NOT NULL
+  WITH $lat AS lat WHERE lat IS NOT NULL AND $need_ids IS NULL
   MATCH (a:Asset)
   WHERE point.distance(a.location, point({latitude: $lat, longitude: $lon})) <= $radius_m
   RETURN a
   UNION ALL
-  WITH $lat AS lat WHERE lat IS NULL
+  WITH $lat AS lat WHERE lat IS NOT NULL AND $need_ids IS NOT NULL
+  MATCH (a:Asset)
+  USING POINT INDEX a:Asset(location)
+  WHERE point.distance(a.location, point({latitude: $lat, longitude: $lon})) <= $radius_m
+  MATCH (a)-[:TACKLES]->(n:Need)
+  WHERE n.id IN $need_ids
+  RETURN DISTINCT a
+  UNION ALL
+  WITH $lat AS lat WHERE lat IS NULL AND $need_ids IS NULL
   UNWIND $text_ids AS asset_id
   MATCH (a:Asset {id: asset_id})
   RETURN a
+  UNION ALL
+  WITH $lat AS lat WHERE lat IS NULL AND $need_ids IS NOT NULL
+  UNWIND $text_ids AS asset_id
+  MATCH (a:Asset {id: asset_id})-[:TACKLES]->(n:Need)
+  WHERE n.id IN $need_ids
+  RETURN DISTINCT a
 }
 WITH a
 WHERE a.status <> 'closed'
@@ -32,7 +50,6 @@ WHERE a.status <> 'closed'
   AND ($time_credits IS NULL OR $time_credits IN coalesce(a.time_credits, []))
   AND ($volunteering IS NULL OR a.volunteering = $volunteering)
   AND ($verified_since IS NULL OR a.verified_at >= $verified_since)
-  AND ($need_ids IS NULL OR EXISTS { (a)-[:TACKLES]->(n:Need) WHERE n.id IN $need_ids })
   AND ($audience_ids IS NULL OR EXISTS { (a)-[:FOR]->(x:Audience) WHERE x.id IN $audience_ids })
   AND ($activity_ids IS NULL OR EXISTS { (a)-[:OFFERS]->(x:Activity) WHERE x.id IN $activity_ids })
 WITH collect({

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -304,6 +304,32 @@ def apply_change(
         return spec.get(tx, entity_id)
 
     return write_transaction(graph, work, what=f"{action} {spec.noun} {entity_id}")
+
+
+def record_creation(
+    tx: Tx,
+    spec: EntitySpec[S],
+    *,
+    entity_id: str,
+    after: Mapping[str, Any],
+    fields: Iterable[str],
+    actor: Actor,
+    version: int,
+    at: datetime | None = None,
+) -> None:
+    """Record a new record's history entry: each of `fields` that has a value, changed from nothing."""
+    changes = {name: (None, after[name]) for name in fields if after[name] not in (None, [], "")}
+    record_changes(
+        tx,
+        entity_label=spec.label,
+        entity_id=entity_id,
+        actor=actor.name,
+        actor_token=actor.token_id,
+        action="create",
+        changes=changes,
+        version=version,
+        at=at,
+    )
 
 
 class Closable(Protocol):

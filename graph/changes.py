@@ -38,13 +38,14 @@ from assetgraph.graph.change_engine import (
     missing_targets,
     new_id,
     now_utc,
+    record_creation,
     refs,
     remove_link_plan,
     reopen_plan,
 )
 from assetgraph.graph.connection import Graph
 from assetgraph.graph.errors import ConflictError, NotFoundError
-from assetgraph.graph.history import History, diff_properties, history, json_value, record_changes
+from assetgraph.graph.history import History, diff_properties, history, json_value
 from assetgraph.graph.model import AbcdKind, AssetStatus, Cost, Point
 from assetgraph.graph.transactions import Tx, query, run, write_transaction
 
@@ -514,16 +515,13 @@ def _create_asset(
         for link in AssetLink:
             after[link.value] = _linked_ids(state, link)
         after["areas"] = [area.code for area in state.areas]
-        shown = sorted(EDITABLE_FIELDS | {"location", "areas", *(link.value for link in AssetLink)})
-        changes = {name: (None, after[name]) for name in shown if after[name] not in (None, [], "")}
-        record_changes(
+        record_creation(
             tx,
-            entity_label="Asset",
+            ASSETS,
             entity_id=asset_id,
-            actor=actor.name,
-            actor_token=actor.token_id,
-            action="create",
-            changes=changes,
+            after=after,
+            fields=sorted(EDITABLE_FIELDS | {"location", "areas", *(link.value for link in AssetLink)}),
+            actor=actor,
             version=state.version,
         )
         return state

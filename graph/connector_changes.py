@@ -29,13 +29,14 @@ from assetgraph.graph.change_engine import (
     missing_targets,
     new_id,
     now_utc,
+    record_creation,
     refs,
     remove_link_plan,
     restore_record,
 )
 from assetgraph.graph.connection import Graph
 from assetgraph.graph.errors import NotFoundError
-from assetgraph.graph.history import History, diff_properties, history, json_value, record_changes
+from assetgraph.graph.history import History, diff_properties, history, json_value
 from assetgraph.graph.transactions import Tx, query, run, write_transaction
 
 CONNECTOR_ROLES = ("link worker", "community connector", "health champion", "social prescriber", "care navigator")
@@ -193,16 +194,13 @@ def _create_connector(
             },
         )
         state = CONNECTORS.get(tx, connector_id)
-        after = connector_public(state)
-        changes = {name: (None, after[name]) for name in ("display_name", "role", "works_at", "status") if after[name]}
-        record_changes(
+        record_creation(
             tx,
-            entity_label="Connector",
+            CONNECTORS,
             entity_id=connector_id,
-            actor=actor.name,
-            actor_token=actor.token_id,
-            action="create",
-            changes=changes,
+            after=connector_public(state),
+            fields=("display_name", "role", "works_at", "status"),
+            actor=actor,
             version=state.version,
             at=now,
         )

@@ -27,12 +27,13 @@ from assetgraph.graph.change_engine import (
     create_once,
     new_id,
     now_utc,
+    record_creation,
     refs,
     restore_record,
 )
 from assetgraph.graph.connection import Graph
 from assetgraph.graph.errors import ConflictError
-from assetgraph.graph.history import History, diff_properties, history, json_value, record_changes
+from assetgraph.graph.history import History, diff_properties, history, json_value
 from assetgraph.graph.transactions import Tx, query, run, write_transaction
 
 ORGANISATION_TYPES = (
@@ -271,16 +272,13 @@ def _create_organisation(
             {"id": organisation_id, "props": props, "now": now.isoformat(), "actor": actor.name},
         )
         state = ORGANISATIONS.get(tx, organisation_id)
-        after = organisation_public(state)
-        changes = {name: (None, after[name]) for name in sorted(EDITABLE_FIELDS | {"status"}) if after[name]}
-        record_changes(
+        record_creation(
             tx,
-            entity_label="Organisation",
+            ORGANISATIONS,
             entity_id=organisation_id,
-            actor=actor.name,
-            actor_token=actor.token_id,
-            action="create",
-            changes=changes,
+            after=organisation_public(state),
+            fields=sorted(EDITABLE_FIELDS | {"status"}),
+            actor=actor,
             version=state.version,
             at=now,
         )

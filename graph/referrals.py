@@ -29,10 +29,11 @@ from assetgraph.graph.change_engine import (
     create_once,
     missing_targets,
     now_utc,
+    record_creation,
 )
 from assetgraph.graph.changes import ASSETS
 from assetgraph.graph.connection import Graph
-from assetgraph.graph.history import History, diff_properties, history, json_value, record_changes
+from assetgraph.graph.history import History, diff_properties, history, json_value
 from assetgraph.graph.model import AssetStatus
 from assetgraph.graph.transactions import Tx, query, run, write_transaction
 
@@ -293,17 +294,13 @@ def _create_referral(
             },
         )
         state = REFERRALS.get(tx, referral_id)
-        after = referral_public(state)
-        shown = ("practice_ods", "asset_id", "connector_id", "referred_on", "note", "outcome", "outcome_note")
-        changes = {name: (None, after[name]) for name in shown if after[name] is not None}
-        record_changes(
+        record_creation(
             tx,
-            entity_label="Referral",
+            REFERRALS,
             entity_id=referral_id,
-            actor=actor.name,
-            actor_token=actor.token_id,
-            action="create",
-            changes=changes,
+            after=referral_public(state),
+            fields=("practice_ods", "asset_id", "connector_id", "referred_on", "note", "outcome", "outcome_note"),
+            actor=actor,
             version=state.version,
             at=now,
         )
